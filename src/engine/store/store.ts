@@ -1,0 +1,67 @@
+// The workspace store: the database, its repositories, the artifact root and a change feed.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { openDb, storePaths, type Db, type OpenOptions, type StorePaths } from './db';
+import { ExperimentsRepo } from './experimentsRepo';
+import { RunsRepo } from './runsRepo';
+import { MetricsRepo } from './metricsRepo';
+import { InputsRepo } from './inputsRepo';
+import { LoggedModelsRepo } from './loggedModelsRepo';
+
+export type ChangeKind = 'experiment' | 'run' | 'metric' | 'model';
+export interface Change {
+  kind: ChangeKind;
+  id: string;
+  experimentId?: string;
+  version: number;
+}
+
+export class Store {
+  readonly experiments: ExperimentsRepo;
+  readonly runs: RunsRepo;
+  readonly metrics: MetricsRepo;
+  readonly inputs: InputsRepo;
+  readonly loggedModels: LoggedModelsRepo;
+  readonly events = new EventEmitter();
+  private version = 0;
+  private lastDataVersion = -1;
+
+  private constructor(readonly db: Db, readonly paths: StorePaths) {
+    this.experiments = new ExperimentsRepo(db);
+    this.runs = new RunsRepo(db);
+    this.metrics = new MetricsRepo(db);
+    this.inputs = new InputsRepo(db);
+    this.loggedModels = new LoggedModelsRepo(db);
+    this.events.setMaxListeners(100);
+  }
+
+  static open(workspace: string, opts: OpenOptions = {}): Store {
+    const paths = storePaths(workspace);
+    const db = openDb(paths.db, opts);
+    if (!opts.readonly) fs.mkdirSync(paths.artifacts, { recursive: true });
+    return new Store(db, paths);
+  }
+
+  /** Runs fn in one IMMEDIATE transaction (writers queue on busy_timeout instead of failing later). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Records a change; subscribers (server-sent events, tree refresh) get it synchronously. */
+  changed(kind: ChangeKind, id: string, experimentId?: string): void {
+    this.version++;
+    this.events.emit('change', { kind, id, experimentId, version: this.version } satisfies Change);
+  }
+
+  /** A number that moves whenever this process or another connection wrote to the database. */
+  changeVersion(): number {
+    const dv = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.lastDataVersion !== -1 && dv !== this.lastDataVersion) this.version++;
+    this.lastDataVersion = dv;
+    return this.version;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,87 @@
+// MLflow's JSON shapes (as its protos define them), shared by the engine, the TS client, the host and
+// the webviews. Types only.
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+export type LifecycleStage = 'active' | 'deleted';
+export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+export interface Experiment {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: LifecycleStage;
+  creation_time: number;
+  last_update_time: number;
+  tags: KeyValue[];
+}
+/** A metric value as MLflow's JSON carries it: NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity". */
+export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
+export interface Metric {
+  key: string;
+  value: MetricValue;
+  timestamp: number;
+  step: number;
+}
+export interface MetricWithRunId extends Metric {
+  run_id: string;
+}
+export interface RunInfo {
+  run_id: string;
+  run_uuid: string;
+  run_name: string;
+  experiment_id: string;
+  user_id: string;
+  status: RunStatus;
+  start_time: number;
+  end_time?: number;
+  artifact_uri: string;
+  lifecycle_stage: LifecycleStage;
+}
+export interface Dataset {
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema?: string;
+  profile?: string;
+}
+export interface DatasetInput {
+  tags: KeyValue[];
+  dataset: Dataset;
+}
+export interface ModelOutput {
+  model_id: string;
+  step: number;
+}
+export interface Run {
+  info: RunInfo;
+  data: { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] };
+  inputs: { dataset_inputs: DatasetInput[] };
+  outputs?: { model_outputs: ModelOutput[] };
+}
+export interface FileInfo {
+  path: string;
+  is_dir: boolean;
+  file_size?: number;
+}
+export type LoggedModelStatus = 'LOGGED_MODEL_STATUS_UNSPECIFIED' | 'LOGGED_MODEL_PENDING' | 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED';
+export interface LoggedModel {
+  info: {
+    model_id: string;
+    experiment_id: string;
+    name: string;
+    artifact_uri: string;
+    creation_timestamp_ms: number;
+    last_updated_timestamp_ms: number;
+    status: LoggedModelStatus;
+    status_message?: string;
+    creator_id?: string;
+    model_type?: string;
+    source_run_id?: string;
+    tags: KeyValue[];
+  };
+  data: { params: KeyValue[]; metrics: MetricWithRunId[] };
+}
