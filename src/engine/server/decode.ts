@@ -48,7 +48,8 @@ export class Decoder {
     const v = this.fields[name];
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    // As in MLflow, only experiment ids may arrive as numbers; other string fields must be strings.
+    if (typeof v === 'number' && Number.isFinite(v) && name === 'experiment_id') return String(v);
     throw wrong(name, v, 'a string');
   }
 

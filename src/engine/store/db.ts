@@ -69,6 +69,8 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 268435456');
+    db.pragma('temp_store = MEMORY');
     if (!opts.readonly) migrate(db, version);
     return db;
   } catch (e) {

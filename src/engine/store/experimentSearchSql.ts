@@ -29,6 +29,7 @@ export function compileExperimentSearch(filter: Comparison[], orderBy: OrderBy[]
     if (o.entity !== 'attribute') throw invalid('Invalid order_by clause for experiments: only name, creation_time, last_update_time');
     return `${COLUMN[o.key]} ${o.ascending ? 'ASC' : 'DESC'}`;
   });
+  if (!order.length) order.push('e.creation_time DESC'); // MLflow's default order
   order.push('e.experiment_id ASC');
   return { where: where.length ? where.join(' AND ') : '1', args, order: order.join(', ') };
 }

@@ -92,27 +92,29 @@ export class RunsRepo {
     for (const r of rows) {
       runs.set(r.run_uuid, { info: runInfo(r), data: { metrics: [], params: [], tags: [] }, inputs: { dataset_inputs: [] } });
     }
-    const inIds = 'run_uuid IN (SELECT value FROM json_each(?))';
-    for (const m of this.db.prepare(`SELECT run_uuid, key, value, is_nan, step, timestamp FROM latest_metrics WHERE ${inIds}`)
+    // Drive each lookup from the id list (CROSS JOIN fixes the loop order): one primary-key probe per run.
+    const from = 'json_each(?) j CROSS JOIN';
+    const on = 'ON x.run_uuid = j.value';
+    for (const m of this.db.prepare(`SELECT x.run_uuid, x.key, x.value, x.is_nan, x.step, x.timestamp FROM ${from} latest_metrics x ${on}`)
       .all(ids) as { run_uuid: string; key: string; value: number | null; is_nan: number; step: number; timestamp: number }[]) {
       runs.get(m.run_uuid)!.data.metrics.push({ key: m.key, value: toJsonValue(m.value, m.is_nan), timestamp: m.timestamp, step: m.step });
     }
-    for (const p of this.db.prepare(`SELECT run_uuid, key, value FROM params WHERE ${inIds}`).all(ids) as (KeyValue & { run_uuid: string })[]) {
+    for (const p of this.db.prepare(`SELECT x.run_uuid, x.key, x.value FROM ${from} params x ${on}`).all(ids) as (KeyValue & { run_uuid: string })[]) {
       runs.get(p.run_uuid)!.data.params.push({ key: p.key, value: p.value });
     }
-    for (const t of this.db.prepare(`SELECT run_uuid, key, value FROM tags WHERE ${inIds}`).all(ids) as (KeyValue & { run_uuid: string })[]) {
+    for (const t of this.db.prepare(`SELECT x.run_uuid, x.key, x.value FROM ${from} tags x ${on}`).all(ids) as (KeyValue & { run_uuid: string })[]) {
       runs.get(t.run_uuid)!.data.tags.push({ key: t.key, value: t.value });
     }
     const inputs = this.db.prepare(
-      `SELECT i.run_uuid, i.tags, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
-       FROM run_inputs i JOIN datasets d USING (dataset_uuid) WHERE i.${inIds}`).all(ids) as
+      `SELECT x.run_uuid, x.tags, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+       FROM ${from} run_inputs x ${on} JOIN datasets d USING (dataset_uuid)`).all(ids) as
       { run_uuid: string; tags: string; name: string; digest: string; source_type: string; source: string; schema: string | null; profile: string | null }[];
     for (const i of inputs) {
       const dataset = { name: i.name, digest: i.digest, source_type: i.source_type, source: i.source,
         ...(i.schema !== null ? { schema: i.schema } : {}), ...(i.profile !== null ? { profile: i.profile } : {}) };
       runs.get(i.run_uuid)!.inputs.dataset_inputs.push({ tags: JSON.parse(i.tags) as KeyValue[], dataset });
     }
-    for (const o of this.db.prepare(`SELECT run_uuid, model_id, step FROM run_outputs WHERE ${inIds}`).all(ids) as
+    for (const o of this.db.prepare(`SELECT x.run_uuid, x.model_id, x.step FROM ${from} run_outputs x ${on}`).all(ids) as
       { run_uuid: string; model_id: string; step: number }[]) {
       const run = runs.get(o.run_uuid)!;
       (run.outputs ??= { model_outputs: [] }).model_outputs.push({ model_id: o.model_id, step: o.step });

@@ -10,12 +10,16 @@ export const MAX_BULK_RUNS = 100;
 export const MAX_BULK_POINTS = 2500;
 
 function encodeCursor(c: HistoryCursor): string {
-  return Buffer.from(JSON.stringify([c.step, c.timestamp, c.value, c.is_nan])).toString('base64');
+  // ±Infinity has no JSON number form (JSON.stringify would write null): carry it as a string.
+  const value = Number.isFinite(c.value) ? c.value : String(c.value);
+  return Buffer.from(JSON.stringify([c.step, c.timestamp, value, c.is_nan])).toString('base64');
 }
 function decodeCursor(token: string): HistoryCursor {
   try {
-    const [step, timestamp, value, is_nan] = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as number[];
-    if ([step, timestamp, value, is_nan].every(v => typeof v === 'number')) return { step, timestamp, value, is_nan };
+    const [step, timestamp, raw, is_nan] = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown[];
+    const value = raw === 'Infinity' ? Infinity : raw === '-Infinity' ? -Infinity : raw;
+    const num = (v: unknown): v is number => typeof v === 'number';
+    if (num(step) && num(timestamp) && num(value) && num(is_nan)) return { step, timestamp, value, is_nan };
   } catch { /* fall through */ }
   throw invalid(`Invalid page token '${token.slice(0, 40)}'`);
 }

@@ -26,7 +26,7 @@ CREATE TABLE runs (
   lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active', 'deleted')),
   deleted_time    INTEGER,
   artifact_uri    TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC);
 
 CREATE TABLE params (
