@@ -89,7 +89,8 @@ export class MetricsRepo {
     const buckets = Math.max(1, Math.floor(maxPoints / 4));
     const width = Math.max(1, (hi - lo + 1) / buckets);
     // SQLite fills the bare columns from the row that holds the min()/max() — one scan per extreme.
-    const extremes = ['min(value) AS value, step', 'max(value) AS value, step', 'min(step) AS step, value', 'max(step) AS step, value'];
+    const extremes = ['min(value) AS value, step', 'max(value) AS value, step', 'min(step) AS step, value', 'max(step) AS step, value']
+      .slice(0, maxPoints); // one bucket but maxPoints < 4: keep only that many extremes
     const seen = new Map<string, Row>();
     for (const sel of extremes) {
       const rows = this.db.prepare(

@@ -27,7 +27,7 @@ function populatedStore(): { ws: string; file: string } {
   const ws = tempWorkspace();
   const engine = openEngine(ws);
   const run = engine.runs.create({ experimentId: '0', tags: [{ key: 't', value: 'v' }] });
-  const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: `m${i % 5}`, value: i / 3, step: i, timestamp: 1000 + i }));
+  const metrics = Array.from({ length: 999 }, (_, i) => ({ key: `m${i % 5}`, value: i / 3, step: i, timestamp: 1000 + i }));
   engine.runData.logBatch(run.info.run_id, { metrics, params: [{ key: 'p', value: 'x' }], tags: [] });
   engine.close();
   return { ws, file: storePaths(ws).db };
@@ -87,7 +87,7 @@ describe('openDb: fresh and existing stores', () => {
       const engine = openEngine(ws);
       assert.equal(engine.store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
       assert.equal(engine.experiments.search({ viewType: 'ALL' }).experiments.length, 1, 'no second default experiment');
-      assert.equal((engine.store.db.prepare('SELECT count(*) FROM metrics').pluck().get() as number), 1000);
+      assert.equal((engine.store.db.prepare('SELECT count(*) FROM metrics').pluck().get() as number), 999);
       engine.close();
     }
     assert.deepEqual(schema(), first);

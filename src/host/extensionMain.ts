@@ -1,0 +1,140 @@
+// The extension object: wires the engine process, its client, views, webviews and commands.
+import * as vscode from 'vscode';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Disposable } from './disposable';
+import { EngineProcess } from './process/engineProcess';
+import { EngineClient } from './engineClient';
+import { ExperimentsTree, type Node } from './views/experimentsTree';
+import { ServerStatusBar } from './statusBar';
+import { registerCommand } from './commands/registry';
+import { registerRunCommands } from './commands/runCommands';
+import { applyTerminalEnv } from './notebookLogging';
+import type { Run } from '../shared/dto';
+
+export interface MlopsApi {
+  readonly trackingUri: string | undefined;
+  startRun(opts?: { experimentName?: string; runName?: string; tags?: Record<string, string> }): Promise<Run['info']>;
+  logMetric(runId: string, key: string, value: number, step?: number): void;
+  logParams(runId: string, params: Record<string, string | number | boolean>): void;
+  endRun(runId: string, status?: 'FINISHED' | 'FAILED' | 'KILLED'): Promise<void>;
+  /** Resolves when the tracking server is up (for tests and other extensions). */
+  ready(): Promise<string>;
+  /** For the extension-host test suite only. */
+  readonly __test: { tree: ExperimentsTree };
+}
+
+const TOKEN_KEY = 'mlops.server.token';
+
+export class Extension extends Disposable {
+  readonly out = this.track(vscode.window.createOutputChannel('MLOps Workbench', { log: true }));
+  readonly workspace: string | undefined;
+  readonly engine?: EngineProcess;
+  readonly tree: ExperimentsTree;
+  client?: EngineClient;
+  private token?: string;
+  private startPromise?: Promise<string>;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    super();
+    const t0 = Date.now();
+    this.workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const cfg = () => vscode.workspace.getConfiguration('mlops');
+    this.tree = this.track(new ExperimentsTree(() => cfg().get('tree.pageSize', 200), () => cfg().get('tree.keyMetric', '')));
+    this.track(vscode.window.createTreeView('mlops.experiments', { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
+    if (this.workspace) {
+      this.engine = this.track(new EngineProcess(context.extensionPath, this.workspace, this.out, () => ({ port: cfg().get('server.port', 0), token: this.token })));
+      this.track(new ServerStatusBar(this.engine));
+      this.track(this.engine.onState(s => {
+        if (s === 'running' && this.engine?.info) this.connect(this.engine.info.url);
+        else if (s !== 'starting') this.connect(undefined);
+      }));
+    }
+    registerRunCommands(this);
+    this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
+    this.track(vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration('mlops.server') && this.engine?.state === 'running') void this.restart();
+      if (e.affectsConfiguration('mlops.tree')) this.tree.refresh();
+    }));
+    this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.autoStart()));
+    this.updateStoreContext();
+    void this.autoStart();
+    this.out.info(`activated in ${Date.now() - t0} ms (workspace ${this.workspace ?? 'none'})`);
+  }
+
+  get storeExists(): boolean {
+    return !!this.workspace && fs.existsSync(path.join(this.workspace, '.mlops', 'tracking.db'));
+  }
+
+  updateStoreContext(): void {
+    void vscode.commands.executeCommand('setContext', 'mlops.storeExists', this.storeExists);
+  }
+
+  private async autoStart(): Promise<void> {
+    if (!this.storeExists || !vscode.workspace.isTrusted) return;
+    if (!vscode.workspace.getConfiguration('mlops').get('server.autoStart', true)) return;
+    await this.start().catch(() => undefined); // failures are shown once by EngineProcess
+  }
+
+  /** Starts the engine (once) and resolves with its URL. */
+  start(): Promise<string> {
+    if (!this.engine) return Promise.reject(new Error('Open a folder first: the tracking store lives in the workspace'));
+    if (!vscode.workspace.isTrusted) return Promise.reject(new Error('The tracking server does not start in an untrusted workspace'));
+    if (this.engine.state === 'running' && this.engine.info) return Promise.resolve(this.engine.info.url);
+    this.startPromise ??= (async () => {
+      try {
+        this.token = vscode.workspace.getConfiguration('mlops').get('server.requireToken', false) ? await this.ensureToken() : undefined;
+        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MLOps: starting tracking server' }, () => this.engine!.start());
+        this.updateStoreContext();
+        return info.url;
+      } finally {
+        this.startPromise = undefined;
+      }
+    })();
+    return this.startPromise;
+  }
+
+  async restart(): Promise<string> {
+    if (!this.engine) throw new Error('Open a folder first');
+    return (await this.engine.restart()).url;
+  }
+
+  private async ensureToken(): Promise<string> {
+    let t = await this.context.secrets.get(TOKEN_KEY);
+    if (!t) {
+      t = (await import('node:crypto')).randomBytes(24).toString('base64url');
+      await this.context.secrets.store(TOKEN_KEY, t);
+    }
+    return t;
+  }
+
+  private connect(url: string | undefined): void {
+    this.client?.dispose();
+    this.client = url ? new EngineClient(url, this.token) : undefined;
+    this.tree.setClient(this.client);
+    applyTerminalEnv(this.context.environmentVariableCollection, url, this.token);
+  }
+
+  /** The client, starting the engine when needed. */
+  async ensureClient(): Promise<EngineClient> {
+    if (!this.client) await this.start();
+    if (!this.client) throw new Error('The tracking server is not running');
+    return this.client;
+  }
+
+  api(): MlopsApi {
+    const self = this;
+    const clientOrThrow = () => { if (!this.client) throw new Error('The tracking server is not running'); return this.client.client; };
+    return {
+      get trackingUri() { return self.client?.url; },
+      startRun: async o => (await this.ensureClient()).client.startRun(o),
+      logMetric: (id, k, v, s) => clientOrThrow().logMetric(id, k, v, s),
+      logParams: (id, p) => clientOrThrow().logParams(id, p),
+      endRun: async (id, st) => (await this.ensureClient()).client.endRun(id, st),
+      ready: () => this.start(),
+      __test: { tree: this.tree },
+    };
+  }
+}
+
+export type { Node };

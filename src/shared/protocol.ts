@@ -1,0 +1,66 @@
+// Typed host ⇄ webview messages, one contract per panel. The webview sends `ready` first; the host sends
+// nothing before it. Types only.
+import type { FileInfo, Run } from './dto';
+
+/** A run flattened for tables and charts. */
+export interface RunSummary {
+  runId: string;
+  name: string;
+  experimentId: string;
+  experimentName: string;
+  status: string;
+  startTime: number;
+  endTime?: number;
+  metrics: Record<string, number | string>;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** One series: [step, value, timestamp] triples, already down-sampled by the engine (≤ ~2,000 points). */
+export interface Series {
+  runId: string;
+  runName: string;
+  points: [number, number, number][];
+}
+
+// ---- metric charts panel ----
+export type ChartsToHost =
+  | { type: 'ready' }
+  | { type: 'openRun'; runId: string };
+export type ChartsToWebview =
+  | { type: 'charts'; title: string; runs: { runId: string; name: string; startTime: number; status: string }[]; metrics: Record<string, Series[]> }
+  | { type: 'error'; message: string };
+
+// ---- runs table panel ----
+export type RunsTableToHost =
+  | { type: 'ready' }
+  | { type: 'query'; filter: string; orderBy: string[] }
+  | { type: 'openRun'; runId: string }
+  | { type: 'compare'; runIds: string[] }
+  | { type: 'plot'; runIds: string[] };
+export type RunsTableToWebview =
+  | { type: 'runs'; experimentNames: string[]; runs: RunSummary[]; filter: string; total: number; elapsedMs: number }
+  | { type: 'filterError'; message: string; offset?: number };
+
+// ---- run panel ----
+export type RunToHost =
+  | { type: 'ready' }
+  | { type: 'openArtifact'; path: string }
+  | { type: 'plot' };
+export type RunToWebview =
+  | { type: 'run'; run: Run; experimentName: string; artifacts: FileInfo[] }
+  | { type: 'error'; message: string };
+
+// ---- compare panel ----
+export type CompareToHost =
+  | { type: 'ready' }
+  | { type: 'openRun'; runId: string };
+export type CompareToWebview =
+  | { type: 'compare'; runs: RunSummary[] };
+
+/** State a panel keeps across reloads (webview setState/getState and the panel serializer). */
+export interface PanelState {
+  runIds?: string[];
+  experimentIds?: string[];
+  filter?: string;
+}

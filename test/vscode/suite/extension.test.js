@@ -1,0 +1,110 @@
+// Extension-host suite: real `vscode` API, real engine process, real SQLite.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const vscode = require('vscode');
+
+const ID = 'mlops-workbench.mlops-workbench';
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+async function until(fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) { const v = await fn(); if (v) return v; if (Date.now() > end) throw new Error('timed out'); await sleep(100); }
+}
+let api;
+const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
+async function post(url, p, body) {
+  const r = await fetch(`${url}/api/2.0/mlflow/${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.strictEqual(r.status, 200, await r.text());
+  return r.json();
+}
+
+suite('MLOps Workbench in a real extension host', () => {
+  test('activates on a workspace with .mlops/ and returns the API', async () => {
+    const ext = vscode.extensions.getExtension(ID);
+    assert.ok(ext, 'extension found');
+    api = await ext.activate();
+    assert.strictEqual(typeof api.startRun, 'function');
+    assert.strictEqual(typeof api.logMetric, 'function');
+    assert.strictEqual(typeof api.endRun, 'function');
+  });
+
+  test('engine child process starts and serves the MLflow API', async () => {
+    const url = await api.ready();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.strictEqual(api.trackingUri, url);
+    assert.strictEqual(await (await fetch(`${url}/health`)).text(), 'OK');
+    const info = JSON.parse(fs.readFileSync(path.join(ws(), '.mlops', 'server.json'), 'utf8'));
+    assert.strictEqual(info.url, url);
+    assert.notStrictEqual(info.pid, process.pid, 'engine runs in its own process');
+  });
+
+  test('tree data matches the store', async () => {
+    const tree = api.__test.tree;
+    const roots = await tree.getChildren();
+    const exps = (await post(api.trackingUri, 'experiments/search', { max_results: 1000 })).experiments;
+    assert.deepStrictEqual(roots.map(r => r.name).sort(), exps.map(e => e.name).sort());
+    const iris = roots.find(r => r.name === 'iris-classifier');
+    const kids = await tree.getChildren(iris);
+    const runs = (await post(api.trackingUri, 'runs/search', { experiment_ids: [iris.id] })).runs;
+    assert.deepStrictEqual(kids.map(k => k.run.info.run_id), runs.map(r => r.info.run_id), 'runs newest first, same as the store');
+    const item = tree.getTreeItem(kids[0]);
+    assert.ok(String(item.description).includes('acc=') || String(item.description).length > 0);
+    assert.strictEqual(item.contextValue, 'run');
+  });
+
+  test('the API object logs a run that the store and the tree then show', async () => {
+    const info = await api.startRun({ experimentName: 'api-test', runName: 'from-api' });
+    api.logParams(info.run_id, { lr: 0.5 });
+    for (let s = 0; s < 50; s++) api.logMetric(info.run_id, 'loss', 1 / (s + 1), s);
+    await api.endRun(info.run_id);
+    const r = await (await fetch(`${api.trackingUri}/api/2.0/mlflow/runs/get?run_id=${info.run_id}`)).json();
+    assert.strictEqual(r.run.info.status, 'FINISHED');
+    assert.strictEqual(r.run.data.params.find(p => p.key === 'lr').value, '0.5');
+    const h = await (await fetch(`${api.trackingUri}/api/2.0/mlflow/metrics/get-history?run_id=${info.run_id}&metric_key=loss`)).json();
+    assert.strictEqual(h.metrics.length, 50);
+    await until(async () => (await api.__test.tree.getChildren()).some(e => e.name === 'api-test'));
+  });
+
+  test('commands execute: copy URI, refresh, plot, compare, runs table, configure notebook logging', async () => {
+    const url = await vscode.commands.executeCommand('mlops.server.copyUri');
+    assert.strictEqual(url, api.trackingUri);
+    assert.strictEqual(await vscode.env.clipboard.readText(), url);
+    await vscode.commands.executeCommand('mlops.view.refresh');
+    const runs = (await post(api.trackingUri, 'runs/search', { experiment_ids: ['1'], max_results: 3 })).runs.map(r => r.info.run_id);
+    await vscode.commands.executeCommand('mlops.metrics.plot', runs);
+    await until(() => vscode.window.tabGroups.all.flatMap(g => g.tabs).some(t => t.label.startsWith('Metrics')));
+    await vscode.commands.executeCommand('mlops.runs.compare', runs);
+    await until(() => vscode.window.tabGroups.all.flatMap(g => g.tabs).some(t => t.label.startsWith('Compare')));
+    await vscode.commands.executeCommand('mlops.runsTable.open');
+    await until(() => vscode.window.tabGroups.all.flatMap(g => g.tabs).some(t => t.label === 'Runs'));
+    const env = await vscode.commands.executeCommand('mlops.notebook.configure');
+    assert.match(fs.readFileSync(env, 'utf8'), new RegExp(`MLFLOW_TRACKING_URI=${url.replace(/[.:/]/g, '\\$&')}`));
+  });
+
+  test('delete and restore a run through the commands', async () => {
+    const tree = api.__test.tree;
+    const iris = (await tree.getChildren()).find(r => r.name === 'iris-classifier');
+    const node = (await tree.getChildren(iris))[0];
+    await vscode.commands.executeCommand('mlops.run.delete', node);
+    let r = await (await fetch(`${api.trackingUri}/api/2.0/mlflow/runs/get?run_id=${node.run.info.run_id}`)).json();
+    assert.strictEqual(r.run.info.lifecycle_stage, 'deleted');
+    await vscode.commands.executeCommand('mlops.run.restore', node);
+    r = await (await fetch(`${api.trackingUri}/api/2.0/mlflow/runs/get?run_id=${node.run.info.run_id}`)).json();
+    assert.strictEqual(r.run.info.lifecycle_stage, 'active');
+  });
+
+  test('10,000 runs in one experiment: the first page loads fast and offers "Show more"', async () => {
+    const { experiment_id } = await post(api.trackingUri, 'experiments/create', { name: 'big' });
+    for (let i = 0; i < 10000; i += 500) {
+      await Promise.all(Array.from({ length: 500 }, (_, k) => post(api.trackingUri, 'runs/create', { experiment_id, run_name: `r${i + k}`, start_time: Date.now() })));
+    }
+    const tree = api.__test.tree;
+    const big = await until(async () => (await tree.getChildren()).find(e => e.name === 'big'));
+    const t0 = Date.now();
+    const kids = await tree.getChildren(big);
+    const ms = Date.now() - t0;
+    console.log(`tree children for 10,000 runs: ${ms} ms (${kids.length} nodes)`);
+    assert.strictEqual(kids.length, 201);
+    assert.strictEqual(kids[200].kind, 'more');
+  });
+});

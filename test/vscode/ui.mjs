@@ -1,0 +1,83 @@
+// UI suite (Playwright in Chromium against code-server): what only the rendered workbench can show.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './codeServer.mjs';
+
+const SHOTS = path.join(ROOT, 'test-results');
+
+export async function uiSuite(browser, cs, ws, record) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  const shot = name => page.screenshot({ path: path.join(SHOTS, `${name}.png`) }).catch(() => undefined);
+  const palette = async title => {
+    await page.locator('.monaco-workbench').click({ position: { x: 900, y: 20 } });
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('>' + title);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press('Enter');
+  };
+  const webview = () => page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  const row = text => page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  const step = async (name, fn) => {
+    try { await fn(); record(name, true); } catch (e) { console.error(`  ✖ ${name}: ${e.message.split('\n')[0]}`); await shot(`fail-${name.replace(/\W+/g, '-')}`); record(name, false); }
+  };
+
+  await page.goto(cs.devUrl());
+  const container = page.locator('.activitybar .action-item a[aria-label^="MLOps"], .activitybar .action-item[aria-label^="MLOps"]').first();
+  await step('the MLOps container shows in the activity bar', () => container.waitFor({ timeout: 120000 }));
+  await step('the Experiments tree lists the seeded experiments and runs', async () => {
+    await container.click();
+    await row('iris-classifier').waitFor({ timeout: 60000 });
+    await row('iris-classifier').click();
+    await row('logreg-lr0.1-0').waitFor({ timeout: 30000 });
+    await shot('tree');
+  });
+  await step('a run logged over HTTP during the test appears in the tree', async () => {
+    const { url } = JSON.parse(fs.readFileSync(path.join(ws, '.mlops', 'server.json'), 'utf8'));
+    const res = await fetch(`${url}/api/2.0/mlflow/runs/create`, { method: 'POST', body: JSON.stringify({ experiment_id: '1', run_name: 'live-from-test', start_time: Date.now() }) });
+    const runId = (await res.json()).run.info.run_id;
+    await fetch(`${url}/api/2.0/mlflow/runs/log-metric`, { method: 'POST', body: JSON.stringify({ run_id: runId, key: 'acc', value: 0.5, step: 0, timestamp: Date.now() }) });
+    const t0 = Date.now();
+    await row('live-from-test').waitFor({ timeout: 10000 });
+    console.log(`  live run visible in the tree after ${Date.now() - t0} ms`);
+  });
+  await step('the metric chart webview draws one dataset per selected run', async () => {
+    await row('logreg-lr0.1-0').click();
+    await row('svm-lr0.03-1').click({ modifiers: ['Control'] });
+    await row('svm-lr0.03-1').click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Plot Metrics' }).first().click();
+    const chart = webview().locator('.chart[data-key="acc"]');
+    await chart.waitFor({ timeout: 30000 });
+    await webview().locator('.chart[data-key="acc"] canvas').waitFor();
+    const n = await chart.getAttribute('data-datasets');
+    if (n !== '2') throw new Error(`acc chart has ${n} datasets, expected 2`);
+    await page.waitForTimeout(500);
+    await shot('charts');
+  });
+  await step('the runs table filter metrics.acc > 0.9 narrows the rows', async () => {
+    await palette('MLOps: Open Runs Table');
+    const count = webview().locator('#run-count');
+    await count.waitFor({ timeout: 30000 });
+    await webview().locator('.run-row').first().waitFor({ timeout: 30000 });
+    const before = parseInt(await count.innerText(), 10);
+    const input = webview().locator('#filter input, input#filter, #filter').first();
+    await input.fill('metrics.acc > 0.9');
+    await input.press('Enter');
+    await page.waitForFunction(() => true);
+    let after = before;
+    for (let i = 0; i < 50 && after === before; i++) { await page.waitForTimeout(200); after = parseInt(await count.innerText(), 10); }
+    if (!(after < before && after > 0)) throw new Error(`rows ${before} → ${after}`);
+    await shot('runs-table');
+  });
+  await step('a palette command works (Copy Tracking URI → notification)', async () => {
+    await palette('MLOps: Copy Tracking URI');
+    await palette('Notifications: Show Notifications');
+    await page.locator('.notifications-center .notification-list-item', { hasText: 'MLOps: copied http://127.0.0.1' }).first().waitFor({ timeout: 20000 });
+  });
+  await step('the run view shows params and metrics', async () => {
+    await row('logreg-lr0.1-0').dblclick();
+    await webview().getByText('lr', { exact: true }).first().waitFor({ timeout: 30000 });
+    await shot('run');
+  });
+  await page.close();
+}
