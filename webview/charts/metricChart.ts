@@ -84,7 +84,7 @@ export class MetricChart {
       if (next.has(s.runId)) continue;
       const run = this.ctx.run(s.runId);
       const ds: LineDataset = this.datasets.get(s.runId) ?? {
-        label: s.runName, data: [], borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3, tension: 0, spanGaps: true,
+        label: s.runName, data: [], borderWidth: 1, pointRadius: 0, pointHoverRadius: 3, tension: 0, spanGaps: true,
       };
       ds.label = s.runName || s.runId;
       ds.data = toPoints(s, mode, run.startTime, smoothing, logY);

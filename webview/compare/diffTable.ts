@@ -26,7 +26,7 @@ export function diffTable(runs: RunSummary[], all: Field[], onlyDifferences: boo
         h('th', { className: 'key-col', text: f.key, title: f.id }),
         ...runs.map(r => {
           const v = value(r, f);
-          return h('td', { className: kind === 'metric' ? 'num' : '', text: kind === 'metric' ? formatNumber(v) : v ?? '', title: String(v ?? '') });
+          return h('td', { className: kind === 'metric' ? 'num' : '', text: kind === 'metric' ? formatNumber(v) : String(v ?? ''), title: String(v ?? '') });
         })));
     }
   }

@@ -23,6 +23,8 @@ export class VirtualTable {
   private columns: Column[] = [];
   private rows: RunSummary[] = [];
   private shown = new Map<number, HTMLElement>();
+  private free: HTMLElement[] = [];
+  private headerHeight = ROW_HEIGHT;
   private lastClicked = -1;
   private frame = 0;
 
@@ -38,6 +40,15 @@ export class VirtualTable {
     this.body = h('div', { className: 'table-body', attrs: { role: 'rowgroup' } });
     this.el = h('div', { className: 'table-scroll', attrs: { role: 'table', 'aria-label': 'Runs' } }, this.header, this.body);
     this.el.addEventListener('scroll', () => this.schedule(), { passive: true });
+    this.body.addEventListener('click', e => {
+      const box = e.target as HTMLInputElement;
+      const index = rowIndex(box);
+      if (box.type === 'checkbox' && index !== undefined) this.toggle(index, box.checked, e.shiftKey);
+    });
+    this.body.addEventListener('dblclick', e => {
+      const index = rowIndex(e.target as HTMLElement);
+      if ((e.target as HTMLInputElement).type !== 'checkbox' && index !== undefined) this.events.openRun(this.rows[index].runId);
+    });
     new ResizeObserver(() => this.schedule()).observe(this.el);
   }
 
@@ -45,6 +56,10 @@ export class VirtualTable {
     this.columns = columns;
     const width = CHECK_WIDTH + columns.reduce((s, c) => s + c.width, 0);
     this.header.style.width = this.body.style.width = `${width}px`;
+    for (const row of this.shown.values()) row.remove();
+    this.shown.clear();
+    this.free = [];
+    this.headerHeight = this.header.offsetHeight || this.headerHeight;
     this.header.replaceChildren(cell(CHECK_WIDTH, 'cell check', this.checkAll), ...columns.map(c => {
       const arrow = sort?.id === c.id ? (sort.descending ? ' ▼' : ' ▲') : '';
       const head = cell(c.width, `cell head kind-${c.kind}`, c.label + arrow);
@@ -65,9 +80,10 @@ export class VirtualTable {
     this.redraw();
   }
 
-  /** Drops every shown row and renders the visible range again. */
+  /** Re-renders the visible range (after a change of rows, columns or selection). */
   redraw(): void {
     for (const row of this.shown.values()) row.remove();
+    this.free.push(...this.shown.values());
     this.shown.clear();
     this.checkAll.checked = this.rows.length > 0 && this.selected.size === this.rows.length;
     this.checkAll.indeterminate = this.selected.size > 0 && this.selected.size < this.rows.length;
@@ -79,40 +95,47 @@ export class VirtualTable {
   }
 
   private update(): void {
-    const top = Math.max(0, this.el.scrollTop - this.header.offsetHeight);
+    const top = Math.max(0, this.el.scrollTop - this.headerHeight);
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.rows.length - 1, Math.ceil((top + this.el.clientHeight) / ROW_HEIGHT) + OVERSCAN);
     for (const [i, row] of this.shown) {
-      if (i < first || i > last) { row.remove(); this.shown.delete(i); }
+      if (i < first || i > last) { row.remove(); this.shown.delete(i); this.free.push(row); }
     }
     const fragment = document.createDocumentFragment();
     for (let i = first; i <= last; i++) {
       if (this.shown.has(i)) continue;
-      const row = this.renderRow(i);
+      const row = this.fill(this.free.pop() ?? this.createRow(), i);
       this.shown.set(i, row);
       fragment.appendChild(row);
     }
     this.body.appendChild(fragment);
   }
 
-  private renderRow(i: number): HTMLElement {
+  /** An empty row with one cell per column; rows scrolled out are reused rather than rebuilt. */
+  private createRow(): HTMLElement {
+    // A native checkbox: a toolkit element per row would cost a shadow root on every scroll step.
+    const box = h('input', { attrs: { type: 'checkbox' } });
+    return h('div', { attrs: { role: 'row' } }, cell(CHECK_WIDTH, 'cell check', box), ...this.columns.map(c => cell(c.width, '', '')));
+  }
+
+  private fill(row: HTMLElement, i: number): HTMLElement {
     const run = this.rows[i];
     const selected = this.selected.has(run.runId);
-    // A native checkbox: a toolkit element per row would cost a shadow root on every scroll step.
-    const box = h('input', { attrs: { type: 'checkbox', 'aria-label': `Select ${run.name || run.runId}` } });
-    box.checked = selected;
-    box.addEventListener('click', e => this.toggle(i, box.checked, e.shiftKey));
-    const row = h('div', {
-      className: `run-row${selected ? ' selected' : ''}${i % 2 ? ' odd' : ''}`,
-      data: { runId: run.runId }, attrs: { role: 'row' },
-      on: { dblclick: e => { if (e.target !== box) this.events.openRun(run.runId); } },
-    }, cell(CHECK_WIDTH, 'cell check', box), ...this.columns.map(c => {
-      const text = c.text(run);
-      const td = cell(c.width, `cell kind-${c.kind}${c.id === 'status' ? ` status status-${run.status}` : ''}`, text);
-      td.title = text;
-      return td;
-    }));
+    row.className = `run-row${selected ? ' selected' : ''}${i % 2 ? ' odd' : ''}`;
+    row.dataset.runId = run.runId;
+    row.dataset.index = String(i);
     row.style.top = `${i * ROW_HEIGHT}px`;
+    const cells = row.children;
+    const box = cells[0].firstChild as HTMLInputElement;
+    box.checked = selected;
+    box.setAttribute('aria-label', `Select ${run.name || run.runId}`);
+    this.columns.forEach((c, k) => {
+      const td = cells[k + 1] as HTMLElement;
+      const text = c.text(run);
+      td.className = `cell kind-${c.kind}${c.id === 'status' ? ` status status-${run.status}` : ''}`;
+      td.textContent = text;
+      td.title = text;
+    });
     return row;
   }
 
@@ -132,4 +155,9 @@ function cell(width: number, className: string, content: Node | string): HTMLEle
   const el = h('div', { className, attrs: { role: 'cell' } }, content);
   el.style.width = `${width}px`;
   return el;
+}
+
+function rowIndex(target: HTMLElement): number | undefined {
+  const row = target.closest<HTMLElement>('.run-row');
+  return row?.dataset.index === undefined ? undefined : Number(row.dataset.index);
 }

@@ -5,11 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../errors';
 import m0001 from './migrations/0001_tracking.sql';
+import m0002 from './migrations/0002_metric_tiles.sql';
 
 export type Db = Database.Database;
 
 /** Ordered migrations; index + 1 is the schema version it brings the database to. */
-export const MIGRATIONS: { name: string; sql: string }[] = [{ name: '0001_tracking', sql: m0001 }];
+export const MIGRATIONS: { name: string; sql: string }[] = [
+  { name: '0001_tracking', sql: m0001 },
+  { name: '0002_metric_tiles', sql: m0002 },
+];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 const APPLICATION_ID = 0x4d4c4f50; // "MLOP"
 
@@ -71,6 +75,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma('cache_size = -65536');
     db.pragma('mmap_size = 268435456');
     db.pragma('temp_store = MEMORY');
+    if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000'); // fewer, larger checkpoints: cheaper single-row commits
     if (!opts.readonly) migrate(db, version);
     return db;
   } catch (e) {

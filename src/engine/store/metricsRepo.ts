@@ -2,6 +2,7 @@
 import type { Db } from './db';
 import type { Metric, MetricWithRunId } from '../../shared/dto';
 import { toJsonValue } from './values';
+import { MetricTilesRepo, TILE_LEVELS } from './metricTilesRepo';
 
 export interface MetricPoint {
   key: string;
@@ -30,7 +31,9 @@ export class MetricsRepo {
   private readonly sLatest;
   private readonly sPage;
   private readonly sPageAfter;
+  private readonly tiles: MetricTilesRepo;
   constructor(private readonly db: Db) {
+    this.tiles = new MetricTilesRepo(db);
     this.sIns = db.prepare('INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
     this.sLatest = db.prepare(
       `INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)
@@ -56,6 +59,7 @@ export class MetricsRepo {
       const nan = Number.isNaN(p.value);
       this.sLatest.run(runId, p.key, p.step, p.timestamp, nan ? 0 : p.value, nan ? 1 : 0);
     }
+    this.tiles.add(runId, points);
   }
 
   history(runId: string, key: string, limit: number, after?: HistoryCursor): { metrics: Metric[]; last?: HistoryCursor } {
@@ -74,20 +78,60 @@ export class MetricsRepo {
   }
 
   /**
-   * Min/max-aware down-sampling: the step range is cut into `buckets` equal slices and each slice keeps
-   * its first, last, lowest and highest point, so spikes survive: at most maxPoints points (+ NaNs).
+   * Min/max-aware down-sampling: the step range is cut into ≤ maxPoints/4 slices and each keeps its first,
+   * last, lowest and highest point, so spikes survive. Long histories are answered from the tile pyramid
+   * (a few hundred rows), short ones by grouping the raw points. NaN points are always kept.
    */
   downsample(runId: string, key: string, startStep: number, endStep: number, maxPoints: number): MetricWithRunId[] {
+    const budget = Math.max(1, Math.floor(maxPoints / 4));
+    const est = this.tiles.extent(runId, key, startStep, endStep);
+    let rows: Row[] | undefined;
+    if (est.n > maxPoints && est.lo !== null && est.hi !== null) {
+      const { lo, hi } = est;
+      const count = (l: number) => Math.floor(hi / 2 ** l) - Math.floor(lo / 2 ** l) + 1;
+      // The finest level with ≤ 8·budget tiles (levels are 8× apart); adjacent tiles are then merged to fit.
+      const level = TILE_LEVELS.find(l => count(l) <= 8 * budget) ?? TILE_LEVELS[TILE_LEVELS.length - 1];
+      if (count(level) >= budget / 2) rows = this.fromTiles(runId, key, level, startStep, endStep, Math.ceil(count(level) / budget), maxPoints);
+    }
+    rows ??= this.fromHistory(runId, key, startStep, endStep, maxPoints, budget);
+    const nans = this.db.prepare(
+      'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND is_nan = 1 AND step BETWEEN ? AND ? LIMIT ?',
+    ).all(runId, key, startStep, endStep, budget) as Row[];
+    return [...rows, ...nans]
+      .sort((a, b) => a.step - b.step || a.timestamp - b.timestamp)
+      .map(r => ({ key, run_id: runId, step: r.step, timestamp: r.timestamp, value: toJsonValue(r.value, r.is_nan) }));
+  }
+
+  /** Merges every `group` adjacent tiles and keeps each group's first, lowest, highest and last point. */
+  private fromTiles(runId: string, key: string, level: number, startStep: number, endStep: number, group: number, maxPoints: number): Row[] {
+    const tiles = this.tiles.read(runId, key, level, startStep, endStep).filter(t => t.last_step >= startStep && t.first_step <= endStep);
+    const seen = new Map<string, Row>();
+    const add = (step: number, value: number, timestamp: number) => {
+      if (step >= startStep && step <= endStep) seen.set(`${step}:${value}`, { step, value, timestamp, is_nan: 0 });
+    };
+    for (let i = 0; i < tiles.length; i += group) {
+      const g = tiles.slice(i, i + group);
+      const min = g.reduce((a, b) => (b.min_v < a.min_v ? b : a));
+      const max = g.reduce((a, b) => (b.max_v > a.max_v ? b : a));
+      const first = g[0];
+      const last = g[g.length - 1];
+      const picks: [number, number, number][] = [[min.min_step, min.min_v, min.min_ts], [max.max_step, max.max_v, max.max_ts],
+        [first.first_step, first.first_v, first.first_ts], [last.last_step, last.last_v, last.last_ts]];
+      for (const [step, value, ts] of picks.slice(0, maxPoints)) add(step, value, ts);
+    }
+    return [...seen.values()];
+  }
+
+  private fromHistory(runId: string, key: string, startStep: number, endStep: number, maxPoints: number, budget: number): Row[] {
     const { n, lo, hi } = this.extent(runId, key, startStep, endStep);
     if (!n || lo === null || hi === null) return [];
     const args = [runId, key, lo, hi];
     if (n <= maxPoints) {
-      return (this.db.prepare(
-        'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp',
-      ).all(...args) as Row[]).map(r => ({ key, run_id: runId, step: r.step, timestamp: r.timestamp, value: toJsonValue(r.value, r.is_nan) }));
+      return this.db.prepare(
+        'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? AND is_nan = 0',
+      ).all(...args) as Row[];
     }
-    const buckets = Math.max(1, Math.floor(maxPoints / 4));
-    const width = Math.max(1, (hi - lo + 1) / buckets);
+    const width = Math.max(1, (hi - lo + 1) / budget);
     // SQLite fills the bare columns from the row that holds the min()/max() — one scan per extreme.
     const extremes = ['min(value) AS value, step', 'max(value) AS value, step', 'min(step) AS step, value', 'max(step) AS step, value']
       .slice(0, maxPoints); // one bucket but maxPoints < 4: keep only that many extremes
@@ -98,13 +142,7 @@ export class MetricsRepo {
          WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? AND is_nan = 0 GROUP BY b`).all(lo, width, ...args) as Row[];
       for (const r of rows) seen.set(`${r.step}:${r.timestamp}:${r.value}`, r);
     }
-    // NaN points are rare and meaningful: keep each one.
-    for (const r of this.db.prepare(
-      'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? AND is_nan = 1 LIMIT ?',
-    ).all(...args, buckets) as Row[]) seen.set(`${r.step}:${r.timestamp}:nan`, r);
-    return [...seen.values()]
-      .sort((a, b) => a.step - b.step || a.timestamp - b.timestamp)
-      .map(r => ({ key, run_id: runId, step: r.step, timestamp: r.timestamp, value: toJsonValue(r.value, r.is_nan) }));
+    return [...seen.values()];
   }
 
   keys(runId: string): string[] {
