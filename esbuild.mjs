@@ -32,6 +32,13 @@ if (panels.length) {
   }));
 }
 
+// Notebook renderers are ES modules exporting activate().
+if (fs.existsSync(path.join(root, 'webview/runCard/renderer.ts'))) {
+  contexts.push(await esbuild.context({
+    ...common, entryPoints: { runCard: 'webview/runCard/renderer.ts' }, outdir: 'media/dist', platform: 'browser', format: 'esm', target: 'es2022',
+  }));
+}
+
 if (withTests) {
   const tests = fs.globSync('test/unit/**/*.test.ts', { cwd: root });
   const benches = fs.globSync('bench/*.bench.ts', { cwd: root });

@@ -10,6 +10,7 @@ import { ServerStatusBar } from './statusBar';
 import { registerCommand } from './commands/registry';
 import { registerRunCommands } from './commands/runCommands';
 import { applyTerminalEnv } from './notebookLogging';
+import { RunCardMessaging } from './notebookRenderer';
 import type { Run } from '../shared/dto';
 
 export interface MlopsApi {
@@ -21,7 +22,7 @@ export interface MlopsApi {
   /** Resolves when the tracking server is up (for tests and other extensions). */
   ready(): Promise<string>;
   /** For the extension-host test suite only. */
-  readonly __test: { tree: ExperimentsTree };
+  readonly __test: { tree: ExperimentsTree; runCards: RunCardMessaging; activationMs: number };
 }
 
 const TOKEN_KEY = 'mlops.server.token';
@@ -34,6 +35,9 @@ export class Extension extends Disposable {
   client?: EngineClient;
   private token?: string;
   private startPromise?: Promise<string>;
+  private readonly _onClient = this.track(new vscode.EventEmitter<EngineClient | undefined>());
+  readonly runCards: RunCardMessaging;
+  readonly activationMs: number;
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
@@ -50,6 +54,7 @@ export class Extension extends Disposable {
         else if (s !== 'starting') this.connect(undefined);
       }));
     }
+    this.runCards = this.track(new RunCardMessaging(() => this.ensureClient(), this._onClient.event));
     registerRunCommands(this);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
@@ -59,7 +64,8 @@ export class Extension extends Disposable {
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.autoStart()));
     this.updateStoreContext();
     void this.autoStart();
-    this.out.info(`activated in ${Date.now() - t0} ms (workspace ${this.workspace ?? 'none'})`);
+    this.activationMs = Date.now() - t0;
+    this.out.info(`activated in ${this.activationMs} ms (workspace ${this.workspace ?? 'none'})`);
   }
 
   get storeExists(): boolean {
@@ -112,6 +118,7 @@ export class Extension extends Disposable {
     this.client?.dispose();
     this.client = url ? new EngineClient(url, this.token) : undefined;
     this.tree.setClient(this.client);
+    this._onClient.fire(this.client);
     applyTerminalEnv(this.context.environmentVariableCollection, url, this.token);
   }
 
@@ -132,7 +139,7 @@ export class Extension extends Disposable {
       logParams: (id, p) => clientOrThrow().logParams(id, p),
       endRun: async (id, st) => (await this.ensureClient()).client.endRun(id, st),
       ready: () => this.start(),
-      __test: { tree: this.tree },
+      __test: { tree: this.tree, runCards: this.runCards, activationMs: this.activationMs },
     };
   }
 }

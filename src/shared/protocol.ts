@@ -64,3 +64,22 @@ export interface PanelState {
   experimentIds?: string[];
   filter?: string;
 }
+
+// ---- notebook run card renderer (application/vnd.mlops.run+json) ----
+/** The output item's JSON: `{"run_id": "..."}` (what the Python one-liner displays). */
+export interface RunCardItem {
+  run_id: string;
+}
+export type RunCardToHost = { type: 'subscribe'; runId: string } | { type: 'unsubscribe'; runId: string };
+export interface RunCard {
+  runId: string;
+  name: string;
+  status: string;
+  experimentName: string;
+  startTime: number;
+  endTime?: number;
+  params: Record<string, string>;
+  /** Per metric key: the latest value and a down-sampled series of [step, value]. */
+  metrics: Record<string, { latest: number | string; points: [number, number][] }>;
+}
+export type RunCardToRenderer = { type: 'card'; card: RunCard } | { type: 'cardError'; runId: string; message: string };

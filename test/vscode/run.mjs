@@ -13,6 +13,7 @@ let failed = 0;
 const record = (name, ok) => { ok ? passed++ : failed++; console.log(`  ${ok ? '✔' : '✖'} ${name}`); };
 
 setup();
+fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-vscode-'));
 let cs;
 let browser;
@@ -35,13 +36,14 @@ try {
     await page.exposeFunction('codeAutomationExit', code => done(code));
     await page.exposeFunction('codeAutomationLog', (_type, args) => {
       const line = args.join(' ');
-      if (/Unable to read file|^\s+at |Canceled|ENOPRO|vsda|open-vsx|telemetry/.test(line)) return; // offline workbench noise
+      if (/Unable to read file|^\s+at |Canceled|ENOPRO|vsda|open-vsx|telemetry|^\[(AgentHost|ChatModelSelection|lifecycle)/.test(line)) return; // offline workbench noise
       const m = /MOCHA-RESULT passed=(\d+) failed=(\d+)/.exec(line);
       if (m) result = { passed: Number(m[1]), failed: Number(m[2]) }; else console.log(line);
     });
     await page.goto(cs.devUrl([['extensionTestsPath', cs.remote(path.join(ROOT, 'test/vscode/suite/index.js'))]]));
     const code = await Promise.race([exit, new Promise(r => setTimeout(() => r('timeout'), 300000))]);
     lap(`extension-host suite exit code ${code}`);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'extension-host.png') }).catch(() => undefined);
     if (result) { passed += result.passed; failed += result.failed; } else failed++;
     if (code !== 0 && result && result.failed === 0) failed++;
     await page.close();

@@ -60,7 +60,7 @@ export async function uiSuite(browser, cs, ws, record) {
     await count.waitFor({ timeout: 30000 });
     await webview().locator('.run-row').first().waitFor({ timeout: 30000 });
     const before = parseInt(await count.innerText(), 10);
-    const input = webview().locator('#filter input, input#filter, #filter').first();
+    const input = webview().locator('.filter-input input').first();
     await input.fill('metrics.acc > 0.9');
     await input.press('Enter');
     await page.waitForFunction(() => true);

@@ -5,7 +5,8 @@ import { button, checkbox, dropdown, slider, textField } from '../common/compone
 import { appRoot, h, notice } from '../common/dom';
 import { onThemeChange } from '../common/theme';
 import { connect } from '../common/vscodeApi';
-import { MetricChart, type ChartSettings } from './metricChart';
+import { MetricChart, type ChartContext, type ChartSettings } from './metricChart';
+import { RunLegend } from './runLegend';
 import { X_AXIS_LABELS, type XAxisMode } from './transform';
 
 interface ChartsState extends PanelState {
@@ -18,7 +19,6 @@ type ChartsMessage = Extract<ChartsToWebview, { type: 'charts' }>;
 
 const charts = new Map<string, MetricChart>();
 let runs = new Map<string, { startTime?: number; index: number }>();
-let range: ChartSettings['range'];
 
 const vscode = connect<ChartsToHost, ChartsToWebview, ChartsState>(
   { xAxis: 'step', smoothing: 0, logY: false, metricFilter: '' },
@@ -26,11 +26,12 @@ const vscode = connect<ChartsToHost, ChartsToWebview, ChartsState>(
 );
 applyChartTheme();
 
-const settings = (): ChartSettings => ({ mode: vscode.state.xAxis, smoothing: vscode.state.smoothing, logY: vscode.state.logY, range });
-const context = {
-  settings,
+const legend = new RunLegend(() => { for (const c of charts.values()) c.applyVisibility(); });
+const context: ChartContext = {
+  settings: (): ChartSettings => ({ mode: vscode.state.xAxis, smoothing: vscode.state.smoothing, logY: vscode.state.logY }),
   run: (runId: string) => runs.get(runId) ?? { index: runs.size },
-  zoom: (min: number, max: number) => { range = { min, max }; resetZoom.setDisabled(false); refreshAll(); },
+  zoomed: () => resetZoom.setDisabled(false),
+  hidden: (runId: string) => legend.hidden.has(runId),
   openRun: (runId: string) => vscode.post({ type: 'openRun', runId }),
 };
 
@@ -39,7 +40,7 @@ const subtitle = h('span', { className: 'muted' });
 const xAxis = dropdown(
   (Object.keys(X_AXIS_LABELS) as XAxisMode[]).map(value => ({ value, label: X_AXIS_LABELS[value] })),
   vscode.state.xAxis,
-  v => { vscode.update({ xAxis: v as XAxisMode }); range = undefined; resetZoom.setDisabled(true); refreshAll(); },
+  v => { vscode.update({ xAxis: v as XAxisMode }); resetZooms(); refreshAll(); },
   { ariaLabel: 'X axis', className: 'x-axis' },
 );
 let smoothingFrame = 0;
@@ -49,7 +50,7 @@ const smoothing = slider('Smoothing', { min: 0, max: 0.99, step: 0.01, value: vs
   smoothingFrame = requestAnimationFrame(refreshAll);
 });
 const logY = checkbox('Log scale', vscode.state.logY, v => { vscode.update({ logY: v }); refreshAll(); }, { className: 'log-y' });
-const resetZoom = button('Reset zoom', () => { range = undefined; resetZoom.setDisabled(true); refreshAll(); },
+const resetZoom = button('Reset zoom', () => resetZooms(),
   { disabled: true, title: 'Drag across a chart to zoom into an x range', className: 'reset-zoom' });
 const filter = textField({
   placeholder: 'Filter metrics', value: vscode.state.metricFilter, ariaLabel: 'Filter metrics', className: 'metric-filter',
@@ -63,7 +64,7 @@ appRoot().append(
   h('header', { className: 'panel-header' }, title, subtitle),
   h('div', { className: 'toolbar' },
     h('label', { className: 'field' }, 'X axis', xAxis.el), smoothing.el, logY.el, resetZoom.el, h('span', { className: 'spacer' }), filter.el),
-  errors, empty, grid,
+  legend.el, errors, empty, grid,
 );
 
 const visible = new IntersectionObserver(entries => {
@@ -79,8 +80,11 @@ function render(m: ChartsMessage): void {
   runs = new Map(m.runs.map((r, index) => [r.runId, { startTime: r.startTime, index }]));
   vscode.update({ runIds: m.runs.map(r => r.runId) });
   const keys = Object.keys(m.metrics).sort((a, b) => a.localeCompare(b));
+  legend.setRuns(m.runs.map(r => ({ runId: r.runId, name: r.name, status: r.status })));
+  legend.el.hidden = m.runs.length < 2;
   title.textContent = m.title || 'Metrics';
-  subtitle.textContent = `${m.runs.length} run${m.runs.length === 1 ? '' : 's'} · ${keys.length} metric${keys.length === 1 ? '' : 's'}`;
+  const runCount = `${m.runs.length} run${m.runs.length === 1 ? '' : 's'}`;
+  subtitle.textContent = `${title.textContent === runCount ? '' : `${runCount} · `}${keys.length} metric${keys.length === 1 ? '' : 's'}`;
   for (const [key, chart] of charts) {
     if (!(key in m.metrics)) { visible.unobserve(chart.card); chart.destroy(); charts.delete(key); }
   }
@@ -99,6 +103,11 @@ function render(m: ChartsMessage): void {
   applyFilter();
 }
 
+function resetZooms(): void {
+  for (const c of charts.values()) c.resetZoom();
+  resetZoom.setDisabled(true);
+}
+
 function refreshAll(): void {
   for (const c of charts.values()) c.refresh();
 }
@@ -114,5 +123,6 @@ function showError(message: string): void {
 
 onThemeChange(() => {
   applyChartTheme();
+  legend.render();
   refreshAll();
 });

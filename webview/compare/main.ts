@@ -38,9 +38,8 @@ const scatter = new ScatterView(vscode.state.scatterX ?? '', vscode.state.scatte
 appRoot().append(
   h('header', { className: 'panel-header' }, title, h('span', { className: 'spacer' }), onlyDiff.el),
   tableHost,
-  h('div', { className: 'card-grid wide' },
-    h('section', { className: 'card' }, h('h2', { text: 'Parallel coordinates' }), parallelNote, parallel.el),
-    h('section', { className: 'card' }, h('h2', { text: 'Scatter' }), scatter.el)),
+  h('section', { className: 'card' }, h('h2', { text: 'Parallel coordinates' }), parallelNote, parallel.el),
+  h('section', { className: 'card scatter-card' }, h('h2', { text: 'Scatter' }), scatter.el),
 );
 
 function render(): void {
@@ -62,6 +61,5 @@ function render(): void {
 
 onThemeChange(() => {
   applyChartTheme();
-  parallel.draw();
-  scatter.draw();
+  render();
 });

@@ -11,7 +11,7 @@ export interface Axis {
 }
 const HEIGHT = 340;
 const PAD = { top: 44, bottom: 28, side: 60 };
-const MIN_SPACING = 110;
+const MIN_SPACING = 96;
 
 export class ParallelCoords {
   readonly el: HTMLElement;
@@ -55,15 +55,18 @@ export class ParallelCoords {
     const spacing = n > 1 ? (width - PAD.side * 2) / (n - 1) : 0;
     const xs = this.axes.map((_, i) => (n > 1 ? PAD.side + i * spacing : width / 2));
     const span = HEIGHT - PAD.top - PAD.bottom;
+    // An axis spanning two or more decades of positive values (learning rates…) is drawn on a log scale.
     const ranges = this.axes.map(a => {
       const vs = a.values.filter((v): v is number => v !== undefined);
-      return { min: Math.min(...vs), max: Math.max(...vs) };
+      const min = Math.min(...vs);
+      const max = Math.max(...vs);
+      return { min, max, log: min > 0 && max / min >= 100 };
     });
+    const frac = (v: number, r: (typeof ranges)[number]) =>
+      r.max <= r.min ? 0.5 : r.log ? Math.log(v / r.min) / Math.log(r.max / r.min) : (v - r.min) / (r.max - r.min);
     this.lines = this.runs.map((_, r) => this.axes.map((a, i) => {
       const v = a.values[r];
-      if (v === undefined) return undefined;
-      const { min, max } = ranges[i];
-      return [xs[i], PAD.top + (max > min ? 1 - (v - min) / (max - min) : 0.5) * span];
+      return v === undefined ? undefined : [xs[i], PAD.top + (1 - frac(v, ranges[i])) * span];
     }));
     // Lines first, the hovered one last and on top.
     const order = this.runs.map((_, i) => i).filter(i => i !== this.hover);
@@ -90,7 +93,7 @@ export class ParallelCoords {
       g.stroke();
       g.textAlign = 'center';
       g.fillStyle = t.foreground;
-      g.fillText(fit(g, a.label, Math.max(spacing, MIN_SPACING) - 10), xs[i], PAD.top - 22);
+      g.fillText(fit(g, a.label + (ranges[i].log ? ' (log)' : ''), Math.max(spacing, MIN_SPACING) - 10), xs[i], PAD.top - 22);
       g.fillStyle = t.muted;
       g.fillText(formatNumber(ranges[i].max), xs[i], PAD.top - 8);
       g.fillText(formatNumber(ranges[i].min), xs[i], HEIGHT - PAD.bottom + 16);

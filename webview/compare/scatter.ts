@@ -63,6 +63,7 @@ export class ScatterView {
       const y = asNumber(value(r, yf));
       if (x !== undefined && y !== undefined) points.push({ x, y, run: i });
     });
+    points.sort((a, b) => a.x - b.x); // chart.js assumes unparsed data is sorted by x (it takes the range from the ends)
     const missing = this.runs.length - points.length;
     this.note.textContent = missing ? `${missing} run${missing === 1 ? '' : 's'} without both values not shown.` : '';
     this.chart = new Chart<'scatter', Point[]>(this.canvas, {
@@ -74,7 +75,7 @@ export class ScatterView {
         }],
       },
       options: {
-        parsing: false, animation: false, responsive: true, maintainAspectRatio: false,
+        parsing: false, normalized: true, animation: false, responsive: true, maintainAspectRatio: false,
         scales: {
           x: {
             type: 'linear', title: { display: true, text: xf.key },

@@ -31,14 +31,24 @@ export function metricsSection(metrics: Metric[]): HTMLElement {
     : empty('No metrics logged.'));
 }
 
+let systemTagsOpen = false;
+
 export function tagsSection(tags: KeyValue[]): HTMLElement {
   const user = tags.filter(t => !t.key.startsWith('mlflow.')).sort(byKey);
   const system = tags.filter(t => t.key.startsWith('mlflow.')).sort(byKey);
   return section('Tags', user.length,
     user.length ? table(['Name', 'Value'], user.map(t => [t.key, t.value]), 'kv') : empty('No tags.'),
-    system.length ? h('details', { className: 'system-tags' },
-      h('summary', { text: `System tags (${system.length})` }),
-      table(['Name', 'Value'], system.map(t => [t.key, t.value]), 'kv')) : null);
+    system.length ? systemTags(system) : null);
+}
+
+/** mlflow.* tags, collapsed; stays open across the re-renders a running run causes. */
+function systemTags(system: KeyValue[]): HTMLElement {
+  const details = h('details', { className: 'system-tags' },
+    h('summary', { text: `System tags (${system.length})` }),
+    table(['Name', 'Value'], system.map(t => [t.key, t.value]), 'kv'));
+  details.open = systemTagsOpen;
+  details.addEventListener('toggle', () => { systemTagsOpen = details.open; });
+  return details;
 }
 
 /** MLflow stores a dataset's source as JSON ({"uri": …} / {"path": …} / {"url": …}); show the location. */

@@ -11,7 +11,7 @@ export class ColumnChooser {
   private keys: Keys = { params: [], metrics: [], tags: [] };
   private query = '';
 
-  constructor(private chosen: string[], private readonly changed: (columns: string[]) => void) {
+  constructor(private readonly chosen: () => string[], private readonly changed: (columns: string[]) => void) {
     const search = textField({ placeholder: 'Search keys', ariaLabel: 'Search column keys', onInput: v => { this.query = v.toLowerCase(); this.render(); } });
     this.list = h('div', { className: 'chooser-list' });
     this.el = h('div', { className: 'column-chooser popover', attrs: { role: 'dialog', 'aria-label': 'Choose columns' } },
@@ -34,7 +34,6 @@ export class ColumnChooser {
   }
 
   private set(columns: string[]): void {
-    this.chosen = columns;
     this.changed(columns);
     this.render();
   }
@@ -43,7 +42,7 @@ export class ColumnChooser {
     const groups: [string, 'params' | 'metrics' | 'tags', string[]][] = [
       ['Metrics', 'metrics', this.keys.metrics], ['Parameters', 'params', this.keys.params], ['Tags', 'tags', this.keys.tags],
     ];
-    const chosen = new Set(this.chosen);
+    const chosen = new Set(this.chosen());
     this.list.replaceChildren(...groups.map(([title, prefix, keys]) => {
       const matching = keys.filter(k => !this.query || k.toLowerCase().includes(this.query));
       const shown = matching.slice(0, MAX_SHOWN);
@@ -53,8 +52,8 @@ export class ColumnChooser {
         ...shown.map(k => {
           const id = `${prefix}.${k}`;
           return checkbox(k, chosen.has(id), on => {
-            this.chosen = on ? [...this.chosen.filter(c => c !== id), id] : this.chosen.filter(c => c !== id);
-            this.changed(this.chosen);
+            const rest = this.chosen().filter(c => c !== id);
+            this.changed(on ? [...rest, id] : rest);
           }, { title: id }).el;
         }),
         matching.length > MAX_SHOWN ? h('span', { className: 'muted', text: `${matching.length - MAX_SHOWN} more — refine the search` }) : null);

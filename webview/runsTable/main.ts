@@ -1,7 +1,7 @@
 // Runs table panel: every run of the chosen experiments, MLflow filter, sortable columns, compare/plot.
 import type { PanelState, RunSummary, RunsTableToHost, RunsTableToWebview } from '../../src/shared/protocol';
 import { button } from '../common/components';
-import { appRoot, h } from '../common/dom';
+import { appRoot, h, notice } from '../common/dom';
 import { connect } from '../common/vscodeApi';
 import { ColumnChooser } from './columnChooser';
 import { collectKeys, dataColumn, defaultColumns, EXPERIMENT_COLUMN, FIXED_COLUMNS, sortRuns, type Column } from './columns';
@@ -35,9 +35,11 @@ const table = new VirtualTable({
   openRun: runId => vscode.post({ type: 'openRun', runId }),
   selectionChanged: () => updateSelection(),
 });
-const chooser = new ColumnChooser(vscode.state.columns ?? [], columns => { vscode.update({ columns }); refresh(); });
+const chooser = new ColumnChooser(() => vscode.state.columns ?? [], columns => { vscode.update({ columns }); refresh(); });
 
 const count = h('span', { id: 'run-count', className: 'run-count', text: 'Loading runs…' });
+const empty = notice('No runs match.');
+empty.hidden = true;
 const selection = h('span', { className: 'muted selection-count' });
 const selectedIds = () => runs.filter(r => table.selected.has(r.runId)).map(r => r.runId);
 const compare = button('Compare', () => vscode.post({ type: 'compare', runIds: selectedIds() }),
@@ -51,7 +53,7 @@ appRoot().append(
     filterBar.el,
     h('div', { className: 'toolbar' }, count, selection, h('span', { className: 'spacer' }), columnsButton.el, compare.el, plot.el),
     h('div', { className: 'popover-anchor' }, chooser.el),
-    table.el),
+    empty, table.el),
 );
 document.addEventListener('mousedown', e => {
   const t = e.target as Node;
@@ -69,6 +71,8 @@ function showRuns(m: Extract<RunsTableToWebview, { type: 'runs' }>): void {
   if (!vscode.state.columns) vscode.update({ columns: defaultColumns(keys) });
   chooser.setKeys(keys);
   count.classList.remove('loading');
+  empty.hidden = runs.length > 0;
+  empty.textContent = m.filter ? 'No runs match this filter.' : 'No runs in these experiments yet.';
   count.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}${m.total > runs.length ? ` of ${m.total}` : ''}`;
   count.title = `${m.experimentNames.join(', ')} — loaded in ${m.elapsedMs} ms`;
   refresh();

@@ -60,9 +60,9 @@ export class VirtualTable {
     this.shown.clear();
     this.free = [];
     this.headerHeight = this.header.offsetHeight || this.headerHeight;
-    this.header.replaceChildren(cell(CHECK_WIDTH, 'cell check', this.checkAll), ...columns.map(c => {
+    this.header.replaceChildren(cell(CHECK_WIDTH, 'cell check sticky', this.checkAll), ...columns.map((c, k) => {
       const arrow = sort?.id === c.id ? (sort.descending ? ' ▼' : ' ▲') : '';
-      const head = cell(c.width, `cell head kind-${c.kind}`, c.label + arrow);
+      const head = cell(c.width, `cell head kind-${c.kind}${k ? '' : ' sticky sticky-2'}`, c.label + arrow);
       head.title = `${c.kind === 'attribute' ? '' : `${c.kind}: `}${c.label} — click to sort`;
       head.setAttribute('role', 'columnheader');
       head.setAttribute('aria-sort', sort?.id === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none');
@@ -115,7 +115,7 @@ export class VirtualTable {
   private createRow(): HTMLElement {
     // A native checkbox: a toolkit element per row would cost a shadow root on every scroll step.
     const box = h('input', { attrs: { type: 'checkbox' } });
-    return h('div', { attrs: { role: 'row' } }, cell(CHECK_WIDTH, 'cell check', box), ...this.columns.map(c => cell(c.width, '', '')));
+    return h('div', { attrs: { role: 'row' } }, cell(CHECK_WIDTH, 'cell check sticky', box), ...this.columns.map(c => cell(c.width, '', '')));
   }
 
   private fill(row: HTMLElement, i: number): HTMLElement {
@@ -132,7 +132,8 @@ export class VirtualTable {
     this.columns.forEach((c, k) => {
       const td = cells[k + 1] as HTMLElement;
       const text = c.text(run);
-      td.className = `cell kind-${c.kind}${c.id === 'status' ? ` status status-${run.status}` : ''}`;
+      // The check box and the first column stay in view when the table scrolls sideways.
+      td.className = `cell kind-${c.kind}${k ? '' : ' sticky sticky-2'}${c.id === 'status' ? ` status status-${run.status}` : ''}`;
       td.textContent = text;
       td.title = text;
     });

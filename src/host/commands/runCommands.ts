@@ -91,10 +91,10 @@ export function registerRunCommands(ext: Extension): void {
   reg('mlops.notebook.configure', async () => {
     const url = await ext.start();
     const file = writeDotEnv(ext.workspace!, url, ext.client?.token);
-    const pick = await vscode.window.showInformationMessage(
+    void vscode.window.showInformationMessage(
       `MLOps: wrote MLFLOW_TRACKING_URI=${url} to ${vscode.workspace.asRelativePath(file)}. The Jupyter extension loads this .env into new kernels ` +
-      '(restart running kernels); integrated terminals already have it. In a cell: import mlflow; mlflow.start_run() logs here.', 'Open .env');
-    if (pick) await vscode.window.showTextDocument(vscode.Uri.file(file));
+      '(restart running kernels); integrated terminals already have it. In a cell: import mlflow; mlflow.start_run() logs here.', 'Open .env')
+      .then(pick => { if (pick) void vscode.window.showTextDocument(vscode.Uri.file(file)); });
     return file;
   });
 

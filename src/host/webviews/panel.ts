@@ -9,12 +9,13 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
   const nonce = crypto.randomBytes(16).toString('base64');
   const media = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', ...p));
   const csp = [
-    "default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`,
+    "default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`,
   ].join('; ');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
 <link rel="stylesheet" href="${media('webview.css')}"><title>${title}</title></head>
 <body><div id="app"></div><script nonce="${nonce}" src="${media('dist', `${bundle}.js`)}"></script></body></html>`;
 }

@@ -14,8 +14,9 @@ let api;
 const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
 async function post(url, p, body) {
   const r = await fetch(`${url}/api/2.0/mlflow/${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.strictEqual(r.status, 200, await r.text());
-  return r.json();
+  const text = await r.text();
+  assert.strictEqual(r.status, 200, text);
+  return JSON.parse(text);
 }
 
 suite('MLOps Workbench in a real extension host', () => {
@@ -106,5 +107,39 @@ suite('MLOps Workbench in a real extension host', () => {
     console.log(`tree children for 10,000 runs: ${ms} ms (${kids.length} nodes)`);
     assert.strictEqual(kids.length, 201);
     assert.strictEqual(kids[200].kind, 'more');
+  });
+});
+
+suite('Notebook run card', () => {
+  test('a notebook output of application/vnd.mlops.run+json subscribes the renderer to the run', async () => {
+    const info = await api.startRun({ experimentName: 'notebook', runName: 'nb-run' });
+    api.logParams(info.run_id, { epochs: 3 });
+    for (let s = 0; s < 20; s++) api.logMetric(info.run_id, 'acc', s / 20, s);
+    await api.endRun(info.run_id, 'FINISHED');
+    // Outputs reach a notebook the way a kernel produces them: a controller executes the cell.
+    const output = new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json({ run_id: info.run_id }, 'application/vnd.mlops.run+json')]);
+    const ctrl = vscode.notebooks.createNotebookController('mlops-test-kernel', 'jupyter-notebook', 'MLOps test kernel');
+    ctrl.supportedLanguages = ['python'];
+    ctrl.executeHandler = async cells => {
+      for (const c of cells) {
+        const ex = ctrl.createNotebookCellExecution(c);
+        ex.start(Date.now());
+        await ex.replaceOutput([output]);
+        ex.end(true, Date.now());
+      }
+    };
+    const doc = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'show_run_card()', 'python')]));
+    const editor = await vscode.window.showNotebookDocument(doc);
+    ctrl.updateNotebookAffinity(doc, vscode.NotebookControllerAffinity.Preferred);
+    await vscode.commands.executeCommand('notebook.selectKernel', { editor, id: 'mlops-test-kernel', extension: ID });
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: doc.uri });
+    await until(() => doc.cellAt(0).outputs.length > 0, 15000);
+    await until(() => api.__test.runCards.subscriptions.get(info.run_id)?.size > 0, 30000);
+    await sleep(1500); // let the card render for the screenshot
+  });
+
+  test('activation time is recorded', () => {
+    console.log(`activation (constructor, before the engine is up): ${api.__test.activationMs} ms`);
+    assert.ok(api.__test.activationMs >= 0);
   });
 });
