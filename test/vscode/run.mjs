@@ -1,6 +1,7 @@
 // VS Code suites inside code-server: (1) mocha in the real extension host, (2) Playwright UI checks.
 // Prints "N passed, N failed" last; exit code 1 on any failure.
 import fs from 'node:fs';
+import { format } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { setup, seedWorkspace, startCodeServer, launchBrowser, ROOT } from './codeServer.mjs';
@@ -35,7 +36,7 @@ try {
     let result;
     await page.exposeFunction('codeAutomationExit', code => done(code));
     await page.exposeFunction('codeAutomationLog', (_type, args) => {
-      const line = args.join(' ');
+      const line = format(...args);
       if (/Unable to read file|^\s+at |Canceled|ENOPRO|vsda|open-vsx|telemetry|^\[(AgentHost|ChatModelSelection|lifecycle)/.test(line)) return; // offline workbench noise
       const m = /MOCHA-RESULT passed=(\d+) failed=(\d+)/.exec(line);
       if (m) result = { passed: Number(m[1]), failed: Number(m[2]) }; else console.log(line);

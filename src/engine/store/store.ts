@@ -1,6 +1,7 @@
 // The workspace store: the database, its repositories, the artifact root and a change feed.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import type Database from 'better-sqlite3';
 import { openDb, storePaths, type Db, type OpenOptions, type StorePaths } from './db';
 import { ExperimentsRepo } from './experimentsRepo';
 import { RunsRepo } from './runsRepo';
@@ -27,6 +28,7 @@ export class Store {
   private lastDataVersion = -1;
 
   private constructor(readonly db: Db, readonly paths: StorePaths) {
+    this.runInTx = db.transaction((fn: () => unknown) => fn());
     this.experiments = new ExperimentsRepo(db);
     this.runs = new RunsRepo(db);
     this.metrics = new MetricsRepo(db);
@@ -44,8 +46,10 @@ export class Store {
 
   /** Runs fn in one IMMEDIATE transaction (writers queue on busy_timeout instead of failing later). */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.runInTx.immediate(fn) as T;
   }
+  // One transaction wrapper for the store's lifetime (creating one per call costs more than the insert).
+  private readonly runInTx: Database.Transaction<(fn: () => unknown) => unknown>;
 
   /** Records a change; subscribers (server-sent events, tree refresh) get it synchronously. */
   changed(kind: ChangeKind, id: string, experimentId?: string): void {
