@@ -11,8 +11,7 @@ import { formatRunsTable, formatRun } from './cliFormat';
 
 const program = new Command();
 program.name('mlops').description('MLOps Workbench: local-first experiment tracking, MLflow-compatible').version('0.1.0')
-  .option('-w, --workspace <dir>', 'workspace folder (holds .mlops/)', process.env.MLOPS_WORKSPACE ?? process.cwd())
-  .showHelpAfterError();
+  .option('-w, --workspace <dir>', 'workspace folder (holds .mlops/)', process.env.MLOPS_WORKSPACE ?? process.cwd());
 
 const ws = () => path.resolve(program.opts<{ workspace: string }>().workspace);
 function withEngine<T>(fn: (e: Engine) => T): T {

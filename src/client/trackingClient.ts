@@ -1,6 +1,6 @@
 // The TypeScript tracking client: what notebooks (JS/TS cells), scripts and the VS Code host use.
 // Logging is buffered and flushed in the background, so a training loop never waits on HTTP per step.
-import { Http, type HttpOptions } from './http';
+import { ApiError, Http, type HttpOptions } from './http';
 import type { Experiment, KeyValue, Metric, MetricWithRunId, Run, RunInfo, RunStatus } from '../shared/dto';
 
 export { ApiError } from './http';
@@ -13,6 +13,14 @@ interface Pending {
 const MAX_METRICS = 1000;
 const MAX_PARAMS = 100;
 const MAX_TAGS = 100;
+
+/** The server refused the content (bad value, missing run): sending it again cannot succeed. Auth and availability can. */
+const isRefusal = (e: unknown): boolean => e instanceof ApiError && (e.status === 400 || e.status === 404);
+
+/** The same key and value twice in one log-batch is refused as a duplicate, though logging it twice is allowed. */
+function pushParam(p: Pending, x: KeyValue): void {
+  if (!p.params.some(q => q.key === x.key && q.value === x.value)) p.params.push(x);
+}
 
 export interface ClientOptions extends Partial<HttpOptions> {
   /** Background flush interval (ms). */
@@ -87,8 +95,8 @@ export class TrackingClient {
     return p;
   }
 
+  /** Background flushes never throw into the training loop: their error surfaces at the next flush()/endRun(). */
   private schedule(): void {
-    if (this.failure) { const f = this.failure; this.failure = undefined; throw f; }
     if (this.timer) return;
     this.timer = setTimeout(() => { this.timer = undefined; void this.flush().catch(e => (this.failure = e as Error)); }, this.interval);
     this.timer.unref?.();
@@ -108,7 +116,7 @@ export class TrackingClient {
 
   logParams(runId: string, params: Record<string, string | number | boolean>): void {
     const p = this.buf(runId);
-    for (const [key, value] of Object.entries(params)) p.params.push({ key, value: String(value) });
+    for (const [key, value] of Object.entries(params)) pushParam(p, { key, value: String(value) });
   }
 
   setTags(runId: string, tags: Record<string, string>): void {
@@ -120,18 +128,26 @@ export class TrackingClient {
   logBatch(runId: string, batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }): void {
     const p = this.buf(runId);
     p.metrics.push(...(batch.metrics ?? []));
-    p.params.push(...(batch.params ?? []));
+    for (const x of batch.params ?? []) pushParam(p, x);
     p.tags.push(...(batch.tags ?? []));
   }
 
-  /** Sends everything buffered; resolves when the server has stored it. Rejects with the first error. */
+  /** Sends everything buffered; resolves when the server has stored it. Rejects with the first error: items the server
+   *  refuses (a changed param value, a missing run) are dropped, the rest still sent; on any other error all stay queued. */
   flush(): Promise<void> {
-    const next = this.inflight.then(() => this.drain());
+    const next = this.inflight.then(() => this.drain()).then(() => {
+      // A background flush had items refused (and dropped): report that once. Transient failures (server
+      // unreachable, 5xx, 401/403) kept their data queued, and this successful drain delivered it.
+      const f = this.failure;
+      this.failure = undefined;
+      if (f instanceof ApiError && (f.status === 400 || f.status === 404)) throw f;
+    });
     this.inflight = next.catch(() => undefined);
     return next;
   }
 
   private async drain(): Promise<void> {
+    let refused: unknown;
     for (const [runId, p] of this.pending) {
       while (p.metrics.length || p.params.length || p.tags.length) {
         const params = p.params.splice(0, MAX_PARAMS);
@@ -140,14 +156,41 @@ export class TrackingClient {
         try {
           await this.http.call('POST', 'runs/log-batch', { run_id: runId, metrics, params, tags });
         } catch (e) {
-          // Nothing is dropped: the batch goes back to the front of the queue for the next flush.
-          p.metrics.unshift(...metrics);
-          p.params.unshift(...params);
-          p.tags.unshift(...tags);
-          throw e;
+          if (!isRefusal(e)) {
+            // Nothing is dropped: the batch goes back to the front of the queue for the next flush.
+            p.metrics.unshift(...metrics);
+            p.params.unshift(...params);
+            p.tags.unshift(...tags);
+            throw e;
+          }
+          // The server refused the batch as a whole (log-batch is all or nothing), and resending it would be refused
+          // forever: send its parts on their own so one bad item (say a changed param value) does not hold back the rest.
+          refused ??= e;
+          await this.sendParts(runId, p, metrics, params, tags);
         }
       }
       this.pending.delete(runId);
+    }
+    if (refused) throw refused;
+  }
+
+  /** Sends each metric key's points, each param and each tag as its own batch; drops only what the server refuses. */
+  private async sendParts(runId: string, p: Pending, metrics: Metric[], params: KeyValue[], tags: KeyValue[]): Promise<void> {
+    const byKey = new Map<string, Metric[]>();
+    for (const m of metrics) { const ms = byKey.get(m.key); if (ms) ms.push(m); else byKey.set(m.key, [m]); }
+    const parts: Pending[] = [
+      ...[...byKey.values()].map(ms => ({ metrics: ms, params: [], tags: [] })),
+      ...params.map(x => ({ metrics: [], params: [x], tags: [] })),
+      ...tags.map(x => ({ metrics: [], params: [], tags: [x] })),
+    ];
+    for (const [i, part] of parts.entries()) {
+      try {
+        await this.http.call('POST', 'runs/log-batch', { run_id: runId, ...part });
+      } catch (e) {
+        if (isRefusal(e)) continue;
+        for (const q of parts.slice(i).reverse()) { p.metrics.unshift(...q.metrics); p.params.unshift(...q.params); p.tags.unshift(...q.tags); }
+        throw e;
+      }
     }
   }
 

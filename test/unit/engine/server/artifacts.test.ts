@@ -7,19 +7,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../helpers/workspace';
+import { fails, ok, type Reply } from '../../../helpers/replies';
 
-type Reply = { status: number; body: any };
-async function ok(p: Promise<Reply>): Promise<any> {
-  const r = await p;
-  assert.equal(r.status, 200, `expected 200, got ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-async function fails(p: Promise<Reply>, status: number, code: string, message?: RegExp): Promise<void> {
-  const r = await p;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.error_code, code);
-  if (message) assert.match(r.body.message, message);
-}
 
 describe('artifacts', () => {
   let s: TestServer;

@@ -3,19 +3,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startTestServer, type TestServer } from '../../../helpers/workspace';
+import { fails, ok } from '../../../helpers/replies';
 
-type Reply = { status: number; body: any };
-async function ok(p: Promise<Reply>): Promise<any> {
-  const r = await p;
-  assert.equal(r.status, 200, `expected 200, got ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-async function fails(p: Promise<Reply>, status: number, code: string, message?: RegExp): Promise<void> {
-  const r = await p;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.error_code, code);
-  if (message) assert.match(r.body.message, message);
-}
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 describe('experiments endpoints', () => {
