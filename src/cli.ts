@@ -36,12 +36,13 @@ program.command('server').description('serve the MLflow REST API for the workspa
     addLogSink(stderrSink);
     const token = o.token === true ? newToken() : typeof o.token === 'string' ? o.token : process.env.MLFLOW_TRACKING_TOKEN || undefined;
     const s = await startServer(ws(), { port: o.port, host: o.host, token, allowedHosts: o.allowHost });
-    print(JSON.stringify({ event: 'listening', ...s.info, token: undefined, tokenRequired: !!token }));
-    if (o.token === true) process.stderr.write(`bearer token: ${token}\n`);
+    // Handlers first, then the "listening" line: a supervisor may signal us the moment it reads that line.
     let closing = false;
     const stop = () => { if (closing) return; closing = true; void s.close().then(() => process.exit(0)); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    print(JSON.stringify({ event: 'listening', ...s.info, token: undefined, tokenRequired: !!token }));
+    if (o.token === true) process.stderr.write(`bearer token: ${token}\n`);
     process.stdin.on('end', () => { if (process.env.MLOPS_EXIT_ON_STDIN_CLOSE) stop(); });
   });
 

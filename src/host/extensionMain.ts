@@ -32,6 +32,7 @@ export class Extension extends Disposable {
   readonly workspace: string | undefined;
   readonly engine?: EngineProcess;
   readonly tree: ExperimentsTree;
+  readonly treeView: vscode.TreeView<Node>;
   client?: EngineClient;
   private token?: string;
   private startPromise?: Promise<string>;
@@ -45,7 +46,7 @@ export class Extension extends Disposable {
     this.workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const cfg = () => vscode.workspace.getConfiguration('mlops');
     this.tree = this.track(new ExperimentsTree(() => cfg().get('tree.pageSize', 200), () => cfg().get('tree.keyMetric', '')));
-    this.track(vscode.window.createTreeView('mlops.experiments', { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
+    this.treeView = this.track(vscode.window.createTreeView('mlops.experiments', { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
     if (this.workspace) {
       this.engine = this.track(new EngineProcess(context.extensionPath, this.workspace, this.out, () => ({ port: cfg().get('server.port', 0), token: this.token })));
       this.track(new ServerStatusBar(this.engine));

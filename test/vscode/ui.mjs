@@ -42,10 +42,11 @@ export async function uiSuite(browser, cs, ws, record) {
     console.log(`  live run visible in the tree after ${Date.now() - t0} ms`);
   });
   await step('the metric chart webview draws one dataset per selected run', async () => {
+    // Select two runs in the tree, then "MLOps: Plot Metrics" plots the tree's selection.
     await row('logreg-lr0.1-0').click();
     await row('svm-lr0.03-1').click({ modifiers: ['Control'] });
-    await row('svm-lr0.03-1').click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Plot Metrics' }).first().click();
+    await page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'svm-lr0.03-1' }).waitFor({ timeout: 10000 });
+    await palette('MLOps: Plot Metrics');
     const chart = webview().locator('.chart[data-key="acc"]');
     await chart.waitFor({ timeout: 30000 });
     await webview().locator('.chart[data-key="acc"] canvas').waitFor();

@@ -14,9 +14,9 @@ import type { PanelState } from '../../shared/protocol';
 type RunNode = Extract<Node, { kind: 'run' }>;
 const isRun = (n: unknown): n is RunNode => !!n && typeof n === 'object' && (n as Node).kind === 'run';
 
-/** Run ids from a context-menu invocation (clicked node + multi-selection), or undefined. */
-function selectedRunIds(node: unknown, selection: unknown): string[] {
-  const nodes = Array.isArray(selection) && selection.length ? selection : node ? [node] : [];
+/** Run ids from a context-menu invocation (clicked node + multi-selection), else the tree's selection. */
+function selectedRunIds(node: unknown, selection: unknown, treeSelection: readonly Node[] = []): string[] {
+  const nodes = Array.isArray(selection) && selection.length ? selection : node ? [node] : [...treeSelection];
   return nodes.filter(isRun).map(n => n.run.info.run_id);
 }
 
@@ -71,22 +71,22 @@ export function registerRunCommands(ext: Extension): void {
     if (id) return openRun(id);
   });
   reg('mlops.metrics.plot', async (node?: unknown, selection?: unknown) => {
-    const ids = Array.isArray(node) ? (node as string[]) : selectedRunIds(node, selection);
+    const ids = Array.isArray(node) ? (node as string[]) : selectedRunIds(node, selection, ext.treeView.selection);
     return plot(ids.length ? ids : await pickRuns(ext, true));
   });
   reg('mlops.runs.compare', async (node?: unknown, selection?: unknown) => {
-    const ids = Array.isArray(node) ? (node as string[]) : selectedRunIds(node, selection);
+    const ids = Array.isArray(node) ? (node as string[]) : selectedRunIds(node, selection, ext.treeView.selection);
     return compare(ids.length ? ids : await pickRuns(ext, true));
   });
   reg('mlops.run.copyId', async (node?: Node) => { if (isRun(node)) await vscode.env.clipboard.writeText(node.run.info.run_id); });
   reg('mlops.run.delete', async (node?: unknown, selection?: unknown) => {
-    const ids = selectedRunIds(node, selection);
+    const ids = selectedRunIds(node, selection, ext.treeView.selection);
     const c = await ext.ensureClient();
     for (const id of ids) await c.client.http.call('POST', 'runs/delete', { run_id: id });
   });
   reg('mlops.run.restore', async (node?: unknown, selection?: unknown) => {
     const c = await ext.ensureClient();
-    for (const id of selectedRunIds(node, selection)) await c.client.http.call('POST', 'runs/restore', { run_id: id });
+    for (const id of selectedRunIds(node, selection, ext.treeView.selection)) await c.client.http.call('POST', 'runs/restore', { run_id: id });
   });
   reg('mlops.notebook.configure', async () => {
     const url = await ext.start();
