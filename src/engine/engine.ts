@@ -9,6 +9,8 @@ import { MetricHistoryService } from './tracking/metricHistory';
 import { ArtifactsService } from './tracking/artifacts';
 import { LoggedModelsService } from './tracking/loggedModels';
 import { GitLineage } from './tracking/git';
+import { RegistryService } from './registry/registry';
+import { PromotionService } from './registry/promotion';
 
 export class Engine {
   readonly experiments: ExperimentsService;
@@ -18,6 +20,8 @@ export class Engine {
   readonly history: MetricHistoryService;
   readonly artifacts: ArtifactsService;
   readonly loggedModels: LoggedModelsService;
+  readonly registry: RegistryService;
+  readonly promotion: PromotionService;
 
   private constructor(readonly store: Store, readonly workspace: string, opts: { git: boolean }) {
     this.experiments = new ExperimentsService(store);
@@ -27,6 +31,8 @@ export class Engine {
     this.history = new MetricHistoryService(store);
     this.artifacts = new ArtifactsService(store.paths.artifacts);
     this.loggedModels = new LoggedModelsService(store, this.experiments);
+    this.registry = new RegistryService(store, this.artifacts);
+    this.promotion = new PromotionService(store, this.registry, workspace);
   }
 
   static open(workspace: string, opts: OpenOptions & { git?: boolean } = {}): Engine {

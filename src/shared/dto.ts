@@ -85,3 +85,63 @@ export interface LoggedModel {
   };
   data: { params: KeyValue[]; metrics: MetricWithRunId[] };
 }
+
+// ---- model registry ----
+export type Stage = 'None' | 'Staging' | 'Production' | 'Archived';
+export interface ModelVersion {
+  name: string;
+  version: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  user_id: string;
+  current_stage: Stage;
+  description: string;
+  source: string;
+  run_id: string;
+  status: 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+  status_message?: string;
+  run_link?: string;
+  tags: KeyValue[];
+  aliases: string[];
+}
+export interface RegisteredModel {
+  name: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  description: string;
+  latest_versions: ModelVersion[];
+  tags: KeyValue[];
+  aliases: { alias: string; version: string }[];
+}
+export interface TensorSignature {
+  name: string;
+  type: string;
+  shape: (number | string)[];
+}
+/** What a version was made from, captured at registration. */
+export interface Lineage {
+  run?: { run_id: string; run_name: string; experiment_id: string; params: Record<string, string>; metrics: Record<string, number | string> };
+  datasets: { name: string; digest: string; source: string; context?: string }[];
+  git?: { commit?: string; branch?: string; dirty?: boolean; repo_url?: string };
+  onnx?: { file: string; inputs: TensorSignature[]; outputs: TensorSignature[] };
+  storage_location: string;
+}
+export interface GateResult {
+  rule: string;
+  passed: boolean;
+  detail: string;
+}
+export interface AuditEntry {
+  id: number;
+  time: number;
+  user_id: string;
+  name: string;
+  version?: string;
+  action: 'register' | 'transition' | 'alias' | 'remove_alias' | 'rollback' | 'delete';
+  target: string;
+  from?: string;
+  to?: string;
+  reason: string;
+  gates: GateResult[];
+  overridden: boolean;
+}

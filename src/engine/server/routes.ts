@@ -6,6 +6,7 @@ import * as metrics from './handlers/metrics';
 import * as art from './handlers/artifacts';
 import * as lm from './handlers/loggedModels';
 import * as meta from './handlers/meta';
+import * as reg from './handlers/registry';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface Route {
@@ -64,6 +65,35 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: `${M}logged-models/{model_id}/params`, handler: lm.logLoggedModelParams },
   { method: 'GET', path: `${M}logged-models/{model_id}/artifacts/directories`, handler: art.listLoggedModelArtifacts },
 
+  { method: 'POST', path: `${M}registered-models/create`, handler: reg.createModel },
+  { method: 'POST', path: `${M}registered-models/rename`, handler: reg.renameModel },
+  { method: 'PATCH', path: `${M}registered-models/update`, handler: reg.updateModel },
+  { method: 'DELETE', path: `${M}registered-models/delete`, handler: reg.deleteModel },
+  { method: 'GET', path: `${M}registered-models/get`, handler: reg.getModel },
+  { method: 'GET', path: `${M}registered-models/search`, handler: reg.searchModels },
+  { method: 'POST', path: `${M}registered-models/get-latest-versions`, handler: reg.latestVersions },
+  { method: 'GET', path: `${M}registered-models/get-latest-versions`, handler: reg.latestVersions },
+  { method: 'POST', path: `${M}registered-models/set-tag`, handler: reg.setModelTag },
+  { method: 'DELETE', path: `${M}registered-models/delete-tag`, handler: reg.deleteModelTag },
+  { method: 'POST', path: `${M}registered-models/alias`, handler: reg.setAlias },
+  { method: 'DELETE', path: `${M}registered-models/alias`, handler: reg.deleteAlias },
+  { method: 'GET', path: `${M}registered-models/alias`, handler: reg.getByAlias },
+  { method: 'POST', path: `${M}model-versions/create`, handler: reg.createVersion },
+  { method: 'PATCH', path: `${M}model-versions/update`, handler: reg.updateVersion },
+  { method: 'POST', path: `${M}model-versions/transition-stage`, handler: reg.transitionStage },
+  { method: 'DELETE', path: `${M}model-versions/delete`, handler: reg.deleteVersion },
+  { method: 'GET', path: `${M}model-versions/get`, handler: reg.getVersion },
+  { method: 'GET', path: `${M}model-versions/search`, handler: reg.searchVersions },
+  { method: 'GET', path: `${M}model-versions/get-download-uri`, handler: reg.downloadUri },
+  { method: 'POST', path: `${M}model-versions/set-tag`, handler: reg.setVersionTag },
+  { method: 'DELETE', path: `${M}model-versions/delete-tag`, handler: reg.deleteVersionTag },
+
+  { method: 'POST', path: '/mlops/registry/evaluate', handler: reg.evaluateGates },
+  { method: 'POST', path: '/mlops/registry/promote', handler: reg.promote },
+  { method: 'POST', path: '/mlops/registry/rollback', handler: reg.rollback },
+  { method: 'GET', path: '/mlops/registry/audit', handler: reg.auditTrail },
+  { method: 'GET', path: '/mlops/registry/lineage', handler: reg.lineage },
+  { method: 'GET', path: '/mlops/registry/run-versions', handler: reg.runVersions },
   { method: 'GET', path: '/mlops/version', handler: meta.changeVersion },
 ];
 

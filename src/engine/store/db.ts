@@ -6,6 +6,7 @@ import path from 'node:path';
 import { StoreError } from '../errors';
 import m0001 from './migrations/0001_tracking.sql';
 import m0002 from './migrations/0002_metric_tiles.sql';
+import m0003 from './migrations/0003_registry.sql';
 
 export type Db = Database.Database;
 
@@ -13,6 +14,7 @@ export type Db = Database.Database;
 export const MIGRATIONS: { name: string; sql: string }[] = [
   { name: '0001_tracking', sql: m0001 },
   { name: '0002_metric_tiles', sql: m0002 },
+  { name: '0003_registry', sql: m0003 },
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 const APPLICATION_ID = 0x4d4c4f50; // "MLOP"

@@ -8,8 +8,9 @@ import { RunsRepo } from './runsRepo';
 import { MetricsRepo } from './metricsRepo';
 import { InputsRepo } from './inputsRepo';
 import { LoggedModelsRepo } from './loggedModelsRepo';
+import { RegistryRepo } from './registryRepo';
 
-export type ChangeKind = 'experiment' | 'run' | 'metric' | 'model';
+export type ChangeKind = 'experiment' | 'run' | 'metric' | 'model' | 'registry';
 export interface Change {
   kind: ChangeKind;
   id: string;
@@ -23,6 +24,7 @@ export class Store {
   readonly metrics: MetricsRepo;
   readonly inputs: InputsRepo;
   readonly loggedModels: LoggedModelsRepo;
+  readonly registry: RegistryRepo;
   readonly events = new EventEmitter();
   private version = 0;
   private lastDataVersion = -1;
@@ -34,6 +36,7 @@ export class Store {
     this.metrics = new MetricsRepo(db);
     this.inputs = new InputsRepo(db);
     this.loggedModels = new LoggedModelsRepo(db);
+    this.registry = new RegistryRepo(db);
     this.events.setMaxListeners(100);
   }
 

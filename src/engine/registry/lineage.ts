@@ -1,0 +1,76 @@
+// Lineage captured when a version is registered: source run, its params and metrics, dataset digests,
+// git state, and the ONNX signature when the artifact is ONNX (read with onnxruntime-node).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../store/store';
+import type { ArtifactsService } from '../tracking/artifacts';
+import type { Lineage, TensorSignature } from '../../shared/dto';
+import { log } from '../log';
+
+/** Where `source` lives: runs:/<run>/<path> and models:/m-<id> resolve to their artifact URIs. */
+export function resolveSource(store: Store, source: string): { storage: string; runId?: string } {
+  const runs = /^runs:\/([^/]+)\/?(.*)$/.exec(source);
+  if (runs) {
+    const run = store.runs.get(runs[1]);
+    if (!run) return { storage: source, runId: runs[1] };
+    return { storage: `${run.artifact_uri.replace(/\/+$/, '')}${runs[2] ? `/${runs[2]}` : ''}`, runId: runs[1] };
+  }
+  const lm = /^models:\/(m-[0-9a-f]+)\/?$/.exec(source);
+  if (lm) {
+    const m = store.loggedModels.get(lm[1]);
+    if (m) return { storage: m.info.artifact_uri, runId: m.info.source_run_id };
+  }
+  return { storage: source };
+}
+
+function findOnnx(p: string, depth = 0): string | undefined {
+  if (!fs.existsSync(p)) return undefined;
+  const st = fs.statSync(p);
+  if (st.isFile()) return p.endsWith('.onnx') ? p : undefined;
+  if (depth > 2) return undefined;
+  for (const e of fs.readdirSync(p).sort()) {
+    const f = findOnnx(path.join(p, e), depth + 1);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+export async function onnxSignature(file: string): Promise<{ inputs: TensorSignature[]; outputs: TensorSignature[] }> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(file);
+  try {
+    type Meta = { name: string; isTensor: boolean; type?: string; shape?: (number | string)[] };
+    const sig = (list: readonly Meta[]) => list.map(m => ({ name: m.name, type: m.isTensor ? m.type ?? 'unknown' : 'non-tensor', shape: m.shape ?? [] }));
+    return { inputs: sig(session.inputMetadata as readonly Meta[]), outputs: sig(session.outputMetadata as readonly Meta[]) };
+  } finally {
+    await session.release();
+  }
+}
+
+export async function captureLineage(store: Store, artifacts: ArtifactsService, storage: string, runId: string | undefined): Promise<Lineage> {
+  const lineage: Lineage = { datasets: [], storage_location: storage };
+  if (runId && store.runs.get(runId)) {
+    const run = store.runs.hydrate([store.runs.get(runId)!])[0];
+    const tags = Object.fromEntries(run.data.tags.map(t => [t.key, t.value]));
+    lineage.run = {
+      run_id: runId, run_name: run.info.run_name, experiment_id: run.info.experiment_id,
+      params: Object.fromEntries(run.data.params.map(p => [p.key, p.value])),
+      metrics: Object.fromEntries(run.data.metrics.map(m => [m.key, m.value])),
+    };
+    lineage.datasets = run.inputs.dataset_inputs.map(d => ({
+      name: d.dataset.name, digest: d.dataset.digest, source: d.dataset.source,
+      ...(d.tags.find(t => t.key === 'mlflow.data.context') ? { context: d.tags.find(t => t.key === 'mlflow.data.context')!.value } : {}),
+    }));
+    if (tags['mlflow.source.git.commit']) {
+      lineage.git = { commit: tags['mlflow.source.git.commit'], branch: tags['mlflow.source.git.branch'], repo_url: tags['mlflow.source.git.repoURL'],
+        ...(tags['mlflow.source.git.dirty'] !== undefined ? { dirty: tags['mlflow.source.git.dirty'] === 'true' } : {}) };
+    }
+  }
+  try {
+    const file = findOnnx(artifacts.localDir(storage));
+    if (file) lineage.onnx = { file: path.relative(artifacts.root, file), ...(await onnxSignature(file)) };
+  } catch (e) {
+    log.warn(`could not read an ONNX signature from ${storage}: ${(e as Error).message}`);
+  }
+  return lineage;
+}
