@@ -6,8 +6,9 @@ import { startServer } from './engine/serve';
 import { newToken } from './engine/server/security';
 import { addLogSink, stderrSink } from './engine/log';
 import { MlflowError, StoreError } from './engine/errors';
-import { seedDemo } from './engine/tracking/demo';
+import { seedDemo, seedDemoRegistry } from './engine/tracking/demo';
 import { formatRunsTable, formatRun } from './cliFormat';
+import { addRegistryCommands } from './cliRegistry';
 
 const program = new Command();
 program.name('mlops').description('MLOps Workbench: local-first experiment tracking, MLflow-compatible').version('0.1.0')
@@ -86,7 +87,17 @@ logCmd.command('tag <runId> <key> <value>').action((runId: string, key: string, 
 
 program.command('demo').description('seed the workspace with demo experiments and runs (long metric histories, one still running)')
   .option('--points <n>', 'metric points per run', int('points'), 2000)
-  .action((o: { points: number }) => withEngine(e => print(seedDemo(e, { points: o.points }))));
+  .action(async (o: { points: number }) => {
+    const e = Engine.open(ws(), { git: false });
+    try {
+      const seeded = seedDemo(e, { points: o.points });
+      print({ ...seeded, modelVersions: await seedDemoRegistry(e) });
+    } finally {
+      e.close();
+    }
+  });
+
+addRegistryCommands(program, () => Engine.open(ws(), { git: false }), print);
 
 program.exitOverride();
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -11,6 +11,8 @@ import { registerCommand } from './commands/registry';
 import { registerRunCommands } from './commands/runCommands';
 import { applyTerminalEnv } from './notebookLogging';
 import { RunCardMessaging } from './notebookRenderer';
+import { ModelsTree } from './views/modelsTree';
+import { registerRegistryCommands } from './commands/registryCommands';
 import type { Run } from '../shared/dto';
 
 export interface MlopsApi {
@@ -22,7 +24,7 @@ export interface MlopsApi {
   /** Resolves when the tracking server is up (for tests and other extensions). */
   ready(): Promise<string>;
   /** For the extension-host test suite only. */
-  readonly __test: { tree: ExperimentsTree; runCards: RunCardMessaging; activationMs: number };
+  readonly __test: { tree: ExperimentsTree; models: ModelsTree; runCards: RunCardMessaging; activationMs: number };
 }
 
 const TOKEN_KEY = 'mlops.server.token';
@@ -33,6 +35,7 @@ export class Extension extends Disposable {
   readonly engine?: EngineProcess;
   readonly tree: ExperimentsTree;
   readonly treeView: vscode.TreeView<Node>;
+  readonly models: ModelsTree;
   client?: EngineClient;
   private token?: string;
   private startPromise?: Promise<string>;
@@ -47,6 +50,8 @@ export class Extension extends Disposable {
     const cfg = () => vscode.workspace.getConfiguration('mlops');
     this.tree = this.track(new ExperimentsTree(() => cfg().get('tree.pageSize', 200), () => cfg().get('tree.keyMetric', '')));
     this.treeView = this.track(vscode.window.createTreeView('mlops.experiments', { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
+    this.models = this.track(new ModelsTree());
+    this.track(vscode.window.createTreeView('mlops.models', { treeDataProvider: this.models, showCollapseAll: true }));
     if (this.workspace) {
       this.engine = this.track(new EngineProcess(context.extensionPath, this.workspace, this.out, () => ({ port: cfg().get('server.port', 0), token: this.token })));
       this.track(new ServerStatusBar(this.engine));
@@ -57,6 +62,7 @@ export class Extension extends Disposable {
     }
     this.runCards = this.track(new RunCardMessaging(() => this.ensureClient(), this._onClient.event));
     registerRunCommands(this);
+    registerRegistryCommands(this);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('mlops.server') && this.engine?.state === 'running') void this.restart();
@@ -119,6 +125,7 @@ export class Extension extends Disposable {
     this.client?.dispose();
     this.client = url ? new EngineClient(url, this.token) : undefined;
     this.tree.setClient(this.client);
+    this.models.setClient(this.client);
     this._onClient.fire(this.client);
     applyTerminalEnv(this.context.environmentVariableCollection, url, this.token);
   }
@@ -140,7 +147,7 @@ export class Extension extends Disposable {
       logParams: (id, p) => clientOrThrow().logParams(id, p),
       endRun: async (id, st) => (await this.ensureClient()).client.endRun(id, st),
       ready: () => this.start(),
-      __test: { tree: this.tree, runCards: this.runCards, activationMs: this.activationMs },
+      __test: { tree: this.tree, models: this.models, runCards: this.runCards, activationMs: this.activationMs },
     };
   }
 }

@@ -83,3 +83,12 @@ export interface RunCard {
   metrics: Record<string, { latest: number | string; points: [number, number][] }>;
 }
 export type RunCardToRenderer = { type: 'card'; card: RunCard } | { type: 'cardError'; runId: string; message: string };
+
+// ---- lineage panel ----
+export type LineageToHost = { type: 'ready' } | { type: 'openRun'; runId: string };
+export type LineageToWebview = {
+  type: 'lineage';
+  version: import('./dto').ModelVersion;
+  lineage: import('./dto').Lineage;
+  audit: import('./dto').AuditEntry[];
+};

@@ -80,5 +80,21 @@ export async function uiSuite(browser, cs, ws, record) {
     await webview().getByText('lr', { exact: true }).first().waitFor({ timeout: 30000 });
     await shot('run');
   });
+  await step('the Models view shows versions with stage badges and opens the lineage', async () => {
+    const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Models' }) });
+    const header = pane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    await palette('View: Close All Editors'); // a loading webview would take the keyboard focus
+    const modelRow = pane.locator('.monaco-list-row', { hasText: 'iris-classifier' }).first();
+    const version = pane.locator('.monaco-list-row', { hasText: 'run logreg-lr0.1-0' }).first();
+    for (let i = 0; i < 5 && !(await version.isVisible()); i++) {
+      await modelRow.locator('.monaco-tl-twistie').click();
+      await version.waitFor({ timeout: 3000 }).catch(() => undefined);
+    }
+    await pane.locator('.monaco-list-row', { hasText: 'Production' }).nth(1).waitFor({ timeout: 10000 });
+    await pane.locator('.monaco-list-row', { hasText: 'run svm-lr0.03-1' }).first().click(); // v2 · Staging · @champion
+    await webview().getByText('Lineage of iris-classifier v2').waitFor({ timeout: 30000 });
+    await shot('lineage');
+  });
   await page.close();
 }

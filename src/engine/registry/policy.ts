@@ -76,7 +76,7 @@ export function parsePolicy(text: string, file: string): Policy {
     if (key === 'version') {
       const v = pair.value;
       const shown = isScalar(v) ? JSON.stringify(v.value) : 'value';
-      if (!isScalar(v) || v.value !== 1) fail(`unsupported policy version ${shown} (only version 1 is supported)`, start(v ?? pair.key));
+      if (!isScalar(v) || v.value !== 1) fail(`unsupported policy version ${shown} (only version 1 is supported)`, start(isScalar(v) && v.value === null ? pair.key : v));
     } else if (key === 'stages') policy.stages = section(pair.value, 'stage');
     else if (key === 'aliases') policy.aliases = section(pair.value, 'alias');
     else fail(`unknown key '${String(key)}' (expected version, stages, aliases)`, start(pair.key));

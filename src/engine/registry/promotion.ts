@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import type { AuditEntry, GateResult, MetricValue, ModelVersion, Stage } from '../../shared/dto';
 import type { RegistryService } from './registry';
 import { checkStage } from './registry';
-import { evaluateGates, loadPolicy, rulesFor, type GateContext } from './policy';
+import { PolicyError, evaluateGates, loadPolicy, rulesFor, type GateContext, type Policy } from './policy';
 import { toNumber } from '../store/values';
 
 export interface Target {
@@ -25,7 +25,14 @@ export interface PromoteResult {
 }
 
 const label = (t: Target) => (t.stage ? `stage:${t.stage}` : `alias:${t.alias}`);
-const ALIAS_RE = /^[A-Za-z_][\w-]{0,255}$/;
+const ALIAS_RE = /^[\w-]{1,255}$/; // MLflow: alphanumerics, '_' and '-', at most 255
+
+export function checkAlias(alias: string): string {
+  if (!ALIAS_RE.test(alias) || /^v\d+$/i.test(alias) || alias.toLowerCase() === 'latest') {
+    throw invalid(`Invalid alias '${alias}': at most 255 letters, digits, '_' and '-', not 'latest' and not of the form v<number>`);
+  }
+  return alias;
+}
 
 export class PromotionService {
   constructor(private readonly store: Store, private readonly registry: RegistryService, private readonly workspace: string) {}
@@ -64,7 +71,17 @@ export class PromotionService {
 
   /** Evaluates the policy's gates for moving `version` to the target (no changes). */
   evaluate(name: string, version: number, target: Target): GateResult[] {
-    return evaluateGates(rulesFor(loadPolicy(this.workspace), target), this.gateContext(name, version, target));
+    return evaluateGates(rulesFor(this.policy(), target), this.gateContext(name, version, target));
+  }
+
+  /** The workspace policy; a broken one is the caller's input error (400 naming file:line:col), not a server fault. */
+  private policy(): Policy | undefined {
+    try {
+      return loadPolicy(this.workspace);
+    } catch (e) {
+      if (e instanceof PolicyError) throw invalid(e.message);
+      throw e;
+    }
   }
 
   private gate(name: string, version: number, target: Target, opts: PromoteOptions): GateResult[] {
@@ -100,9 +117,7 @@ export class PromotionService {
   }
 
   setAlias(name: string, alias: string, version: number, opts: PromoteOptions = {}): PromoteResult {
-    if (!ALIAS_RE.test(alias) || /^v\d+$/i.test(alias) || alias.toLowerCase() === 'latest') {
-      throw invalid(`Invalid alias '${alias}': letters, digits, '_' and '-', not 'latest' and not of the form v<number>`);
-    }
+    checkAlias(alias);
     const gates = this.gate(name, version, { alias }, opts);
     this.store.tx(() => {
       this.registry.versionRow(name, version);
@@ -137,7 +152,11 @@ export class PromotionService {
     this.store.tx(() => {
       const now = Date.now();
       if (t.stage) {
-        if (current !== undefined) this.repo.setStage(name, current, 'Archived', now);
+        if (current !== undefined) {
+          this.repo.setStage(name, current, 'Archived', now);
+          this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(current), action: 'transition', target: label(t), from: t.stage, to: 'Archived',
+            reason: `archived by rollback to version ${previous}`, gates: [], overridden: false });
+        }
         const from = this.registry.versionRow(name, previous).current_stage;
         this.repo.setStage(name, previous, t.stage, now);
         this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(previous), action: 'rollback', target: label(t), from, to: t.stage,

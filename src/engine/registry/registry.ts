@@ -71,7 +71,12 @@ export class RegistryService {
   }
 
   deleteModel(name: string): void {
-    this.store.tx(() => { this.getModel(name); this.repo.deleteModel(name); });
+    this.store.tx(() => {
+      this.getModel(name);
+      const now = Date.now();
+      this.repo.audit({ time: now, user_id: '', name, action: 'delete', target: '', reason: 'registered model deleted', gates: [], overridden: false });
+      this.repo.deleteModel(name, now);
+    });
     this.store.changed('registry', name);
   }
 
@@ -99,7 +104,7 @@ export class RegistryService {
 
   private parse(filter: string | undefined, attrs: typeof MODEL_ATTRIBUTES) {
     try {
-      return parseFilter(filter?.replace(/\bversion\s*(=|!=)/, 'version_number $1'), attrs);
+      return parseFilter(filter?.replace(/(?<![\w.`'"])version(?=\s*[=!<>])/g, 'version_number'), attrs);
     } catch (e) {
       if (e instanceof FilterSyntaxError) throw invalid(`Invalid filter '${filter}': ${e.message}`);
       throw e;

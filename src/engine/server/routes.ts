@@ -91,6 +91,7 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/mlops/registry/evaluate', handler: reg.evaluateGates },
   { method: 'POST', path: '/mlops/registry/promote', handler: reg.promote },
   { method: 'POST', path: '/mlops/registry/rollback', handler: reg.rollback },
+  { method: 'POST', path: '/mlops/registry/push', handler: reg.push },
   { method: 'GET', path: '/mlops/registry/audit', handler: reg.auditTrail },
   { method: 'GET', path: '/mlops/registry/lineage', handler: reg.lineage },
   { method: 'GET', path: '/mlops/registry/run-versions', handler: reg.runVersions },

@@ -29,8 +29,10 @@ export class RegistryRepo {
   touchModel(name: string, now: number): void {
     this.db.prepare('UPDATE registered_models SET last_updated_time = ? WHERE name = ?').run(now, name);
   }
-  deleteModel(name: string): void {
+  deleteModel(name: string, now: number): void {
     this.db.prepare('DELETE FROM registered_models WHERE name = ?').run(name);
+    // The trail is kept, detached under a name no model can have ('/' is refused), so a new model of this name starts afresh.
+    this.db.prepare('UPDATE registry_audit SET name = ? WHERE name = ?').run(`${name}/deleted-${now}`, name);
   }
   setModelTag(name: string, key: string, value: string): void {
     this.db.prepare('INSERT OR REPLACE INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)').run(name, key, value);
@@ -54,8 +56,11 @@ export class RegistryRepo {
   }
 
   // ---- versions ----
+  /** As in MLflow, numbers of deleted versions are not reused: every registration is in the audit trail. */
   nextVersion(name: string): number {
-    return ((this.db.prepare('SELECT max(version) FROM model_versions WHERE name = ?').pluck().get(name) as number | null) ?? 0) + 1;
+    return ((this.db.prepare(
+      'SELECT max(v) FROM (SELECT max(version) AS v FROM model_versions WHERE name = ? UNION ALL SELECT max(version) FROM registry_audit WHERE name = ?)',
+    ).pluck().get(name, name) as number | null) ?? 0) + 1;
   }
   insertVersion(v: Omit<VersionRow, 'current_stage' | 'status_message'>): void {
     this.db.prepare(

@@ -5,11 +5,11 @@ import type { Comparison } from '../../shared/searchFilter';
 import { likeToGlob } from './runSearchSql';
 
 export const MODEL_ATTRIBUTES = { strings: ['name'], numbers: ['creation_timestamp', 'last_updated_timestamp'] };
-export const VERSION_ATTRIBUTES = { strings: ['name', 'run_id', 'source_path', 'current_stage', 'version_number'], numbers: ['creation_timestamp', 'last_updated_timestamp'] };
+export const VERSION_ATTRIBUTES = { strings: ['name', 'run_id', 'source_path', 'current_stage'], numbers: ['version_number', 'creation_timestamp', 'last_updated_timestamp'] };
 
 const MODEL_COLUMNS: Record<string, string> = { name: 'm.name', creation_timestamp: 'm.creation_time', last_updated_timestamp: 'm.last_updated_time' };
 const VERSION_COLUMNS: Record<string, string> = {
-  name: 'v.name', run_id: 'v.run_id', source_path: 'v.source', current_stage: 'v.current_stage', version_number: 'CAST(v.version AS TEXT)',
+  name: 'v.name', run_id: 'v.run_id', source_path: 'v.source', current_stage: 'v.current_stage', version_number: 'v.version',
   creation_timestamp: 'v.creation_time', last_updated_timestamp: 'v.last_updated_time',
 };
 

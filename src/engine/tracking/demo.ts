@@ -1,5 +1,51 @@
 // A demo workspace: a few experiments, runs with long metric histories, one run still RUNNING.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Engine } from '../engine';
+
+/** The demo's ONNX model (iris logistic regression), shipped in media/demo/. */
+function demoModel(): string | undefined {
+  for (const p of [path.join(__dirname, '..', 'media', 'demo', 'iris-logreg.onnx'), path.join(__dirname, '..', '..', '..', 'media', 'demo', 'iris-logreg.onnx')]) {
+    if (fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+const DEMO_POLICY = `# Governance gates for promotions (MLOps Workbench). Edit freely.
+version: 1
+stages:
+  Production:
+    - metrics.acc >= 0.85
+    - lineage complete
+    - rollback available
+aliases:
+  champion:
+    - metrics.acc >= 0.8
+`;
+
+/** Registers two versions of iris-classifier from demo runs: v1 Production, v2 Staging and @champion. */
+export async function seedDemoRegistry(engine: Engine): Promise<number> {
+  const model = demoModel();
+  const exp = engine.store.experiments.getByName('iris-classifier');
+  if (!model || !exp || engine.store.registry.modelRow('iris-classifier')) return 0;
+  const policy = path.join(engine.store.paths.root, 'policy.yaml');
+  if (!fs.existsSync(policy)) fs.writeFileSync(policy, DEMO_POLICY);
+  const runs = engine.search.search({ experimentIds: [exp.experiment_id], filter: "attributes.status = 'FINISHED'", orderBy: ['attributes.start_time ASC'], maxResults: 2 }).runs;
+  engine.registry.createModel('iris-classifier', 'Iris species classifier (logistic regression, ONNX)', [{ key: 'team', value: 'demo' }]);
+  for (const run of runs) {
+    const dir = path.join(engine.artifacts.localDir(run.info.artifact_uri), 'model');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(model, path.join(dir, 'model.onnx'));
+    await engine.registry.createVersion({ name: 'iris-classifier', source: `runs:/${run.info.run_id}/model`, runId: run.info.run_id, userId: 'demo' });
+  }
+  const why = { override: true, reason: 'demo seed (no git repository in the demo workspace)', user: 'demo' };
+  engine.promotion.transition('iris-classifier', 1, 'Production', why);
+  if (runs.length > 1) {
+    engine.promotion.transition('iris-classifier', 2, 'Staging', why);
+    engine.promotion.setAlias('iris-classifier', 'champion', 2, why);
+  }
+  return runs.length;
+}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

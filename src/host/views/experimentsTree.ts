@@ -6,7 +6,7 @@ import type { EngineClient } from '../engineClient';
 
 export type Node =
   | { kind: 'experiment'; id: string; name: string }
-  | { kind: 'run'; run: Run; experimentId: string }
+  | { kind: 'run'; run: Run; experimentId: string; versions?: { name: string; version: number; current_stage: string }[] }
   | { kind: 'more'; experimentId: string; loaded: number }
   | { kind: 'message'; text: string; error?: boolean };
 
@@ -39,7 +39,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   setClient(client: EngineClient | undefined): void {
     this.clientSub?.dispose();
     this.client = client;
-    this.clientSub = client?.onChange(e => this.changed(e.kind === 'experiment' || e.id === '*' ? undefined : e.experimentId));
+    this.clientSub = client?.onChange(e => this.changed(e.kind === 'experiment' || e.kind === 'registry' || e.id === '*' ? undefined : e.experimentId));
     this.refresh();
   }
 
@@ -90,13 +90,25 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         runs.push(...page.runs);
         token = page.next;
       } while (token && runs.length < want);
-      const out: Node[] = runs.map(run => ({ kind: 'run', run, experimentId: node.id }));
+      const versions = await this.registeredVersions(runs.map(r => r.info.run_id));
+      const out: Node[] = runs.map(run => ({ kind: 'run', run, experimentId: node.id, versions: versions.get(run.info.run_id) }));
       if (token) out.push({ kind: 'more', experimentId: node.id, loaded: runs.length });
       if (!runs.length) out.push({ kind: 'message', text: 'No runs yet' });
       return out;
     } catch (e) {
       return [{ kind: 'message', text: `Cannot load: ${(e as Error).message}`, error: true }];
     }
+  }
+
+  /** Registered versions produced by these runs (badges). */
+  private async registeredVersions(runIds: string[]): Promise<Map<string, { name: string; version: number; current_stage: string }[]>> {
+    const out = new Map<string, { name: string; version: number; current_stage: string }[]>();
+    for (let i = 0; i < runIds.length; i += 200) {
+      const r = await this.client!.client.http.call<{ versions: { run_id: string; name: string; version: number; current_stage: string }[] }>(
+        'GET', '/api/2.0/mlops/registry/run-versions', { run_ids: runIds.slice(i, i + 200) });
+      for (const v of r.versions) out.set(v.run_id, [...(out.get(v.run_id) ?? []), v]);
+    }
+    return out;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -120,7 +132,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         const key = this.keyMetric() || [...r.data.metrics.map(m => m.key)].sort()[0];
         const m = r.data.metrics.find(x => x.key === key);
         const val = m ? (typeof m.value === 'number' ? Number(m.value.toPrecision(4)) : m.value) : undefined;
-        item.description = [duration(r), m ? `${key}=${val}` : ''].filter(Boolean).join(' · ');
+        const badges = (node.versions ?? []).map(v => `⬢ ${v.name} v${v.version}${v.current_stage !== 'None' ? ` ${v.current_stage}` : ''}`);
+        item.description = [duration(r), m ? `${key}=${val}` : '', ...badges].filter(Boolean).join(' · ');
         const md = new vscode.MarkdownString(`**${r.info.run_name}** · ${r.info.status}${deleted ? ' · deleted' : ''}\n\n\`${r.info.run_id}\`\n\n`);
         if (r.data.params.length) md.appendMarkdown(r.data.params.map(p => `- ${p.key}: \`${p.value}\``).join('\n'));
         item.tooltip = md;

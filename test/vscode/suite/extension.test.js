@@ -143,3 +143,57 @@ suite('Notebook run card', () => {
     assert.ok(api.__test.activationMs >= 0);
   });
 });
+
+suite('Model registry in VS Code', () => {
+  const modelFile = path.resolve(__dirname, '..', '..', 'fixtures', 'iris-logreg.onnx');
+  const get = async p => (await fetch(`${api.trackingUri}/api/2.0/${p}`)).json();
+
+  test('the Models view lists the seeded model with stage and alias badges', async () => {
+    const models = api.__test.models;
+    const roots = await models.getChildren();
+    const iris = roots.find(n => n.kind === 'model' && n.model.name === 'iris-classifier');
+    assert.ok(iris, 'iris-classifier listed');
+    const versions = await models.getChildren(iris);
+    const v1 = versions.find(v => v.version.version === '1');
+    assert.strictEqual(v1.version.current_stage, 'Production');
+    assert.match(String(models.getTreeItem(v1).description), /Production/);
+    const v2 = versions.find(v => v.version.version === '2');
+    assert.match(String(models.getTreeItem(v2).description), /@champion/);
+  });
+
+  test('register from a run, blocked promotion, override with a reason, badges move, rollback', async () => {
+    const exp = (await get('mlflow/experiments/get-by-name?experiment_name=iris-classifier')).experiment;
+    const run = (await post(api.trackingUri, 'runs/search', { experiment_ids: [exp.experiment_id], filter: "params.model = 'mlp'", max_results: 1 })).runs[0];
+    const put = await fetch(`${api.trackingUri}/api/2.0/mlflow-artifacts/artifacts/${exp.experiment_id}/${run.info.run_id}/artifacts/model/model.onnx`, { method: 'PUT', body: fs.readFileSync(modelFile) });
+    assert.strictEqual(put.status, 200);
+    const mv = await vscode.commands.executeCommand('mlops.model.register', { runId: run.info.run_id, path: 'model', name: 'iris-classifier' });
+    assert.strictEqual(mv.version, '3');
+    const ref = { name: 'iris-classifier', version: '3' };
+    // The demo policy requires lineage complete: no git here, so promotion to Production is blocked.
+    const blocked = await vscode.commands.executeCommand('mlops.model.promote', ref, { stage: 'Production' });
+    assert.strictEqual(blocked, undefined, 'blocked promotion returns nothing (the error is shown once)');
+    assert.strictEqual((await get('mlflow/model-versions/get?name=iris-classifier&version=3')).model_version.current_stage, 'None');
+    const promoted = await vscode.commands.executeCommand('mlops.model.promote', ref, { stage: 'Production', override: true, reason: 'hotfix approved by QA' });
+    assert.strictEqual(promoted.model_version.current_stage, 'Production');
+    assert.ok(promoted.gates.some(g => !g.passed), 'gate results recorded');
+    assert.strictEqual((await get('mlflow/model-versions/get?name=iris-classifier&version=1')).model_version.current_stage, 'Archived');
+    const audit = (await get('mlops/registry/audit?name=iris-classifier')).entries;
+    const last = audit.filter(e => e.version === '3' && e.action === 'transition').pop();
+    assert.strictEqual(last.reason, 'hotfix approved by QA');
+    assert.strictEqual(last.overridden, true);
+    // The run's badge in the Experiments view shows the new version.
+    const tree = api.__test.tree;
+    const iris = (await tree.getChildren()).find(e => e.name === 'iris-classifier');
+    const node = (await tree.getChildren(iris)).find(n => n.kind === 'run' && n.run.info.run_id === run.info.run_id);
+    assert.match(String(tree.getTreeItem(node).description), /⬢ iris-classifier v3 Production/);
+    // Roll back: v1 is Production again.
+    const rb = await vscode.commands.executeCommand('mlops.model.rollback', { name: 'iris-classifier' }, { stage: 'Production', reason: 'v3 misbehaves' });
+    assert.strictEqual(rb.model_version.version, '1');
+    assert.strictEqual((await get('mlflow/model-versions/get?name=iris-classifier&version=3')).model_version.current_stage, 'Archived');
+  });
+
+  test('Show Lineage opens the lineage webview', async () => {
+    await vscode.commands.executeCommand('mlops.model.showLineage', { name: 'iris-classifier', version: '1' });
+    await until(() => vscode.window.tabGroups.all.flatMap(g => g.tabs).some(t => t.label === 'Lineage · iris-classifier v1'));
+  });
+});

@@ -4,6 +4,7 @@ import type { Decoder } from '../decode';
 import { parseVersion } from '../../registry/registry';
 import { invalid } from '../../errors';
 import type { Target } from '../../registry/promotion';
+import { pushVersion } from '../../registry/remotePush';
 
 const version = (d: Decoder) => parseVersion(d.reqStr('version'));
 const target = (d: Decoder): Target => {
@@ -62,3 +63,10 @@ export const lineage: Handler = ({ engine, d }) => {
   return { model_version: engine.registry.getVersion(name, v), lineage: engine.registry.lineage(name, v), audit: engine.promotion.audit(name).filter(e => e.version === String(v)) };
 };
 export const runVersions: Handler = ({ engine, d }) => ({ versions: engine.store.registry.versionsOfRuns(d.strList('run_ids')) });
+/** Pushes a local version to a remote MLflow registry; answers the PushReport (the plan when dry_run). */
+export const push: Handler = async ({ engine, d }) => ({
+  ...await pushVersion(engine, {
+    name: d.reqStr('name'), version: version(d), stage: d.str('stage') || undefined, alias: d.str('alias') || undefined, dryRun: d.bool('dry_run') ?? false,
+    remote: { uri: d.reqStr('remote_uri'), token: d.str('token') || undefined, username: d.str('username') || undefined, password: d.str('password') || undefined },
+  }),
+});
