@@ -11,6 +11,8 @@ import { LineagePanel, LINEAGE_VIEW_TYPE } from '../webviews/lineagePanel';
 type VersionRef = { name: string; version: string };
 type Target = { stage?: string; alias?: string };
 const REMOTE_TOKEN = 'mlops.remote.token';
+const REMOTE_USER = 'mlops.remote.username';
+const REMOTE_PASSWORD = 'mlops.remote.password';
 
 function versionRef(arg: unknown): VersionRef | undefined {
   const n = arg as ModelNode | VersionRef | undefined;
@@ -139,18 +141,26 @@ export function registerRegistryCommands(ext: Extension): void {
   });
   reg('mlops.models.refresh', () => ext.models.refresh());
   reg('mlops.remote.setCredentials', async () => {
-    const token = await vscode.window.showInputBox({ title: 'Bearer token for the remote MLflow registry (stored in SecretStorage)', password: true });
-    if (token === undefined) return;
-    if (token) await ext.context.secrets.store(REMOTE_TOKEN, token); else await ext.context.secrets.delete(REMOTE_TOKEN);
+    const kind = await vscode.window.showQuickPick(['Bearer token', 'Username and password', 'Clear credentials'], { title: 'Remote MLflow registry credentials (kept in SecretStorage, never in settings)' });
+    if (!kind) return;
+    for (const k of [REMOTE_TOKEN, REMOTE_USER, REMOTE_PASSWORD]) await ext.context.secrets.delete(k);
+    if (kind === 'Bearer token') {
+      const token = await vscode.window.showInputBox({ title: 'Bearer token', password: true });
+      if (token) await ext.context.secrets.store(REMOTE_TOKEN, token);
+    } else if (kind === 'Username and password') {
+      const user = await vscode.window.showInputBox({ title: 'Username' });
+      const password = user ? await vscode.window.showInputBox({ title: 'Password', password: true }) : undefined;
+      if (user && password) { await ext.context.secrets.store(REMOTE_USER, user); await ext.context.secrets.store(REMOTE_PASSWORD, password); }
+    }
   });
   reg('mlops.model.push', async (arg?: unknown, given?: { remote?: string; stage?: string; alias?: string; confirm?: boolean }) => {
     const ref = versionRef(arg);
     if (!ref) throw new Error('Select a model version in the Models view');
     const remote = given?.remote ?? vscode.workspace.getConfiguration('mlops').get<string>('remote.uri', '');
     if (!remote) throw new Error('Set mlops.remote.uri (and "MLOps: Set Remote Registry Credentials") first');
-    const token = await ext.context.secrets.get(REMOTE_TOKEN);
+    const [token, username, password] = await Promise.all([REMOTE_TOKEN, REMOTE_USER, REMOTE_PASSWORD].map(k => ext.context.secrets.get(k)));
     const h = await http();
-    const body = { ...ref, remote_uri: remote, stage: given?.stage, alias: given?.alias, token };
+    const body = { ...ref, remote_uri: remote, stage: given?.stage, alias: given?.alias, token, username, password };
     const plan = await h.call<{ steps: string[] }>('POST', '/api/2.0/mlops/registry/push', { ...body, dry_run: true });
     if (given?.confirm !== false) {
       const ok = await vscode.window.showInformationMessage(`Push ${ref.name} v${ref.version} to ${remote}?`, { modal: true, detail: plan.steps.join('\n') }, 'Push');

@@ -197,3 +197,29 @@ suite('Model registry in VS Code', () => {
     await until(() => vscode.window.tabGroups.all.flatMap(g => g.tabs).some(t => t.label === 'Lineage · iris-classifier v1'));
   });
 });
+
+suite('Push to a remote registry', () => {
+  test('pushes a version to a second engine acting as the remote, idempotently', async function () {
+    const { spawn } = require('child_process');
+    const os = require('os');
+    const remoteWs = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-remote-'));
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--workspace', remoteWs, 'server', '--port', '0'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', d => { buf += d; const m = /"url":"([^"]+)"/.exec(buf); if (m) resolve(m[1]); });
+        child.on('exit', c => reject(new Error(`remote exited ${c}`)));
+      });
+      const r1 = await vscode.commands.executeCommand('mlops.model.push', { name: 'iris-classifier', version: '1' }, { remote: url, stage: 'Production', confirm: false });
+      assert.ok(r1 && r1.remoteVersion, 'pushed');
+      const r2 = await vscode.commands.executeCommand('mlops.model.push', { name: 'iris-classifier', version: '1' }, { remote: url, stage: 'Production', confirm: false });
+      assert.strictEqual(r2.remoteVersion, r1.remoteVersion, 'no duplicate on re-push');
+      const remote = await (await fetch(`${url}/api/2.0/mlflow/model-versions/search?filter=${encodeURIComponent("name = 'iris-classifier'")}`)).json();
+      assert.strictEqual(remote.model_versions.length, 1);
+      assert.strictEqual(remote.model_versions[0].current_stage, 'Production');
+    } finally {
+      child.kill();
+    }
+  });
+});
