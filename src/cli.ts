@@ -9,6 +9,7 @@ import { MlflowError, StoreError } from './engine/errors';
 import { seedDemo, seedDemoRegistry } from './engine/tracking/demo';
 import { formatRunsTable, formatRun } from './cliFormat';
 import { addRegistryCommands } from './cliRegistry';
+import { addServeCommand } from './cliServe';
 
 const program = new Command();
 program.name('mlops').description('MLOps Workbench: local-first experiment tracking, MLflow-compatible').version('0.1.0')
@@ -98,6 +99,7 @@ program.command('demo').description('seed the workspace with demo experiments an
   });
 
 addRegistryCommands(program, () => Engine.open(ws(), { git: false }), print);
+addServeCommand(program, ws, print);
 
 program.exitOverride();
 program.parseAsync(process.argv).catch((e: unknown) => {

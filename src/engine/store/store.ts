@@ -9,6 +9,7 @@ import { MetricsRepo } from './metricsRepo';
 import { InputsRepo } from './inputsRepo';
 import { LoggedModelsRepo } from './loggedModelsRepo';
 import { RegistryRepo } from './registryRepo';
+import { ServingLogRepo } from './servingLogRepo';
 
 export type ChangeKind = 'experiment' | 'run' | 'metric' | 'model' | 'registry';
 export interface Change {
@@ -25,6 +26,7 @@ export class Store {
   readonly inputs: InputsRepo;
   readonly loggedModels: LoggedModelsRepo;
   readonly registry: RegistryRepo;
+  readonly servingLog: ServingLogRepo;
   readonly events = new EventEmitter();
   private version = 0;
   private lastDataVersion = -1;
@@ -37,6 +39,7 @@ export class Store {
     this.inputs = new InputsRepo(db);
     this.loggedModels = new LoggedModelsRepo(db);
     this.registry = new RegistryRepo(db);
+    this.servingLog = new ServingLogRepo(db);
     this.events.setMaxListeners(100);
   }
 

@@ -1,0 +1,147 @@
+// MLflow's scoring protocol → named ONNX tensors, validated against the model's signature.
+// dataframe_split, dataframe_records, instances, inputs (array or dict of named tensors), and text/csv.
+// Every client mistake is an MlflowError (400) naming the input and what was expected.
+import type { Tensor } from 'onnxruntime-node';
+import { invalid } from '../errors';
+import type { TensorSignature } from '../../shared/dto';
+import type { Ort } from './modelSession';
+
+export type Feeds = Record<string, Tensor>;
+type Columns = { names: string[]; rows: unknown[][] };
+
+const FLOAT = new Set(['float32', 'float64', 'float16']);
+const INT = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64']);
+
+function flatten(v: unknown, shape: number[], depth = 0): unknown[] {
+  if (!Array.isArray(v)) { if (depth === 0) shape.push(1); return [v]; }
+  if (shape.length <= depth) shape.push(v.length);
+  else if (shape[depth] !== v.length) throw new Error(`ragged array: expected ${shape[depth]} elements, got ${v.length} at depth ${depth}`);
+  return v.flatMap(x => flatten(x, shape, depth + 1));
+}
+
+function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
+  const shape: number[] = [];
+  let flat: unknown[];
+  try {
+    flat = Array.isArray(value) ? flatten(value, shape) : flatten([value], shape);
+  } catch (e) {
+    throw invalid(`input '${sig.name}': ${(e as Error).message}`);
+  }
+  // A 1-D list for a [N, 1] input is a column: reshape.
+  if (shape.length === sig.shape.length - 1 && sig.shape[sig.shape.length - 1] === 1) shape.push(1);
+  if (sig.shape.length && shape.length !== sig.shape.length) {
+    throw invalid(`input '${sig.name}' expects rank ${sig.shape.length} [${sig.shape.join(', ')}], got shape [${shape.join(', ')}]`);
+  }
+  sig.shape.forEach((d, i) => {
+    if (typeof d === 'number' && d > 0 && shape[i] !== d) throw invalid(`input '${sig.name}' expects dimension ${i} to be ${d} ([${sig.shape.join(', ')}]), got ${shape[i]}`);
+  });
+  const bad = (x: unknown, what: string) => invalid(`input '${sig.name}' expects ${what} (${sig.type}), got ${JSON.stringify(x)?.slice(0, 40)}`);
+  const num = (x: unknown) => {
+    if (typeof x === 'number') return x;
+    if (x === null || x === 'NaN') return NaN;
+    if (typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x))) return Number(x);
+    throw bad(x, 'numbers');
+  };
+  let data: ArrayLike<number | bigint | string> | string[];
+  switch (sig.type) {
+    case 'float32': data = Float32Array.from(flat, num); break;
+    case 'float64': data = Float64Array.from(flat, num); break;
+    case 'int32': case 'int64': case 'int8': case 'int16': case 'uint8': case 'uint16': case 'uint32': {
+      const ints = flat.map(x => { const n = num(x); if (!Number.isInteger(n)) throw bad(x, 'integers'); return n; });
+      data = sig.type === 'int64' ? BigInt64Array.from(ints, n => BigInt(n)) : sig.type === 'int32' ? Int32Array.from(ints)
+        : sig.type === 'int8' ? Int8Array.from(ints) : sig.type === 'int16' ? Int16Array.from(ints) : sig.type === 'uint8' ? Uint8Array.from(ints)
+        : sig.type === 'uint16' ? Uint16Array.from(ints) : Uint32Array.from(ints);
+      break;
+    }
+    case 'bool': data = Uint8Array.from(flat, x => { if (typeof x === 'boolean') return x ? 1 : 0; if (x === 0 || x === 1) return x; throw bad(x, 'booleans'); }); break;
+    case 'string': data = flat.map(x => { if (typeof x !== 'string') throw bad(x, 'strings'); return x; }); break;
+    default: throw invalid(`input '${sig.name}' has unsupported element type ${sig.type}`);
+  }
+  return new ort.Tensor(sig.type as 'float32', data as unknown as Float32Array, shape);
+}
+
+/** Table columns → feeds: by input name when columns name the inputs, else all columns into the one input. */
+function fromColumns(ort: Ort, inputs: TensorSignature[], cols: Columns): Feeds {
+  if (!cols.rows.length) throw invalid('empty input: no rows');
+  for (const [i, r] of cols.rows.entries()) {
+    if (!Array.isArray(r) || r.length !== cols.names.length) throw invalid(`row ${i} has ${Array.isArray(r) ? r.length : 'no'} values, expected ${cols.names.length} (columns ${cols.names.join(', ')})`);
+  }
+  const byName = inputs.every(s => cols.names.includes(s.name));
+  if (byName) {
+    return Object.fromEntries(inputs.map(s => {
+      const j = cols.names.indexOf(s.name);
+      return [s.name, toTensor(ort, s, cols.rows.map(r => r[j]))];
+    }));
+  }
+  if (inputs.length === 1) return { [inputs[0].name]: toTensor(ort, inputs[0], cols.rows) };
+  const missing = inputs.filter(s => !cols.names.includes(s.name)).map(s => s.name);
+  throw invalid(`missing column(s) ${missing.map(m => `'${m}'`).join(', ')}: the model's inputs are ${inputs.map(s => `${s.name} (${s.type} [${s.shape.join(', ')}])`).join(', ')}`);
+}
+
+export function parseCsv(text: string): Columns {
+  const lines = text.split(/\r?\n/).filter(l => l.trim() !== '');
+  if (!lines.length) throw invalid('empty CSV body');
+  const split = (l: string) => l.split(',').map(c => c.trim().replace(/^"(.*)"$/, '$1'));
+  const names = split(lines[0]);
+  const rows = lines.slice(1).map(l => split(l).map(c => (c !== '' && !Number.isNaN(Number(c)) ? Number(c) : c === 'true' ? true : c === 'false' ? false : c)));
+  return { names, rows };
+}
+
+/** Decodes one request body into feeds. */
+export function decodeRequest(ort: Ort, inputs: TensorSignature[], contentType: string, body: string): Feeds {
+  if (!body.trim()) throw invalid('empty request body: send JSON (dataframe_split, dataframe_records, instances or inputs) or text/csv');
+  if (contentType.includes('text/csv')) return fromColumns(ort, inputs, parseCsv(body));
+  let json: unknown;
+  try { json = JSON.parse(body); } catch (e) { throw invalid(`malformed JSON body: ${(e as Error).message}`); }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw invalid('the JSON body must be an object with one of dataframe_split, dataframe_records, instances, inputs');
+  const o = json as Record<string, unknown>;
+  const keys = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'].filter(k => k in o);
+  if (keys.length !== 1) throw invalid(`the JSON body must have exactly one of dataframe_split, dataframe_records, instances, inputs (got ${keys.join(', ') || Object.keys(o).join(', ') || 'none'})`);
+  const v = o[keys[0]];
+  switch (keys[0]) {
+    case 'dataframe_split': {
+      const s = v as { columns?: unknown; data?: unknown };
+      if (!s || typeof s !== 'object' || !Array.isArray(s.data)) throw invalid("dataframe_split needs 'data' (a list of rows) and 'columns'");
+      const names = Array.isArray(s.columns) ? s.columns.map(String) : inputs.length === 1 ? (s.data[0] as unknown[] ?? []).map((_, i) => String(i)) : [];
+      return fromColumns(ort, inputs, { names, rows: s.data as unknown[][] });
+    }
+    case 'dataframe_records': {
+      if (!Array.isArray(v) || !v.every(r => r && typeof r === 'object' && !Array.isArray(r))) throw invalid('dataframe_records must be a list of objects');
+      const names = [...new Set((v as Record<string, unknown>[]).flatMap(r => Object.keys(r)))];
+      return fromColumns(ort, inputs, { names, rows: (v as Record<string, unknown>[]).map(r => names.map(n => r[n])) });
+    }
+    default: {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const named = v as Record<string, unknown>;
+        const missing = inputs.filter(s => !(s.name in named)).map(s => s.name);
+        if (missing.length) throw invalid(`missing input(s) ${missing.map(m => `'${m}'`).join(', ')} in '${keys[0]}'`);
+        return Object.fromEntries(inputs.map(s => [s.name, toTensor(ort, s, named[s.name])]));
+      }
+      if (!Array.isArray(v) || !v.length) throw invalid(`'${keys[0]}' must be a non-empty list (or a dict of named tensors)`);
+      if (v.every(r => r && typeof r === 'object' && !Array.isArray(r))) {
+        const names = [...new Set((v as Record<string, unknown>[]).flatMap(r => Object.keys(r)))];
+        return fromColumns(ort, inputs, { names, rows: (v as Record<string, unknown>[]).map(r => names.map(n => r[n])) });
+      }
+      if (inputs.length !== 1) throw invalid(`the model has ${inputs.length} inputs (${inputs.map(s => s.name).join(', ')}): send a dict of named tensors`);
+      return { [inputs[0].name]: toTensor(ort, inputs[0], v) };
+    }
+  }
+}
+
+/** Output tensors → JSON: one output → its (nested) list; several → a dict by name. */
+export function encodeOutputs(outputs: Record<string, Tensor>, order: string[]): unknown {
+  const toList = (t: Tensor): unknown => {
+    const data = Array.from(t.data as ArrayLike<number | bigint | string | boolean>, x => (typeof x === 'bigint' ? Number(x) : t.type === 'bool' ? !!x : x));
+    const dims = t.dims.map(Number);
+    const build = (offset: number, d: number): unknown => {
+      if (d === dims.length) return data[offset];
+      const stride = dims.slice(d + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: dims[d] }, (_, i) => build(offset + i * stride, d + 1));
+    };
+    return dims.length ? build(0, 0) : data[0];
+  };
+  const names = order.filter(n => n in outputs);
+  return names.length === 1 ? toList(outputs[names[0]]) : Object.fromEntries(names.map(n => [n, toList(outputs[n])]));
+}
+
+export const isNumericType = (t: string) => FLOAT.has(t) || INT.has(t);
