@@ -13,6 +13,8 @@ import { applyTerminalEnv } from './notebookLogging';
 import { RunCardMessaging } from './notebookRenderer';
 import { ModelsTree } from './views/modelsTree';
 import { registerRegistryCommands } from './commands/registryCommands';
+import { registerServingCommands } from './commands/servingCommands';
+import { EndpointsTree } from './views/endpointsTree';
 import type { Run } from '../shared/dto';
 
 export interface MlopsApi {
@@ -24,7 +26,7 @@ export interface MlopsApi {
   /** Resolves when the tracking server is up (for tests and other extensions). */
   ready(): Promise<string>;
   /** For the extension-host test suite only. */
-  readonly __test: { tree: ExperimentsTree; models: ModelsTree; runCards: RunCardMessaging; activationMs: number };
+  readonly __test: { tree: ExperimentsTree; models: ModelsTree; endpoints: EndpointsTree; runCards: RunCardMessaging; activationMs: number };
 }
 
 const TOKEN_KEY = 'mlops.server.token';
@@ -36,6 +38,7 @@ export class Extension extends Disposable {
   readonly tree: ExperimentsTree;
   readonly treeView: vscode.TreeView<Node>;
   readonly models: ModelsTree;
+  readonly endpoints: EndpointsTree;
   client?: EngineClient;
   private token?: string;
   private startPromise?: Promise<string>;
@@ -51,6 +54,17 @@ export class Extension extends Disposable {
     this.tree = this.track(new ExperimentsTree(() => cfg().get('tree.pageSize', 200), () => cfg().get('tree.keyMetric', '')));
     this.treeView = this.track(vscode.window.createTreeView('mlops.experiments', { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
     this.models = this.track(new ModelsTree());
+    this.endpoints = this.track(new EndpointsTree());
+    this.track(vscode.window.createTreeView('mlops.endpoints', { treeDataProvider: this.endpoints }));
+    const serving = this.track(vscode.window.createStatusBarItem('mlops.endpoints', vscode.StatusBarAlignment.Left, 49));
+    serving.name = 'MLOps Endpoints';
+    serving.command = 'workbench.view.extension.mlops';
+    this.track(this.endpoints.onDidChangeTreeData(() => {
+      const n = this.endpoints.endpoints.filter(e => e.state === 'running').length;
+      serving.text = `$(radio-tower) ${n} endpoint${n === 1 ? '' : 's'}`;
+      serving.tooltip = this.endpoints.endpoints.map(e => `${e.ref} ${e.url ?? ''} ${e.state}`).join('\n');
+      if (n) serving.show(); else serving.hide();
+    }));
     this.track(vscode.window.createTreeView('mlops.models', { treeDataProvider: this.models, showCollapseAll: true }));
     if (this.workspace) {
       this.engine = this.track(new EngineProcess(context.extensionPath, this.workspace, this.out, () => ({ port: cfg().get('server.port', 0), token: this.token })));
@@ -63,6 +77,7 @@ export class Extension extends Disposable {
     this.runCards = this.track(new RunCardMessaging(() => this.ensureClient(), this._onClient.event));
     registerRunCommands(this);
     registerRegistryCommands(this);
+    registerServingCommands(this);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('mlops.server') && this.engine?.state === 'running') void this.restart();
@@ -147,7 +162,7 @@ export class Extension extends Disposable {
       logParams: (id, p) => clientOrThrow().logParams(id, p),
       endRun: async (id, st) => (await this.ensureClient()).client.endRun(id, st),
       ready: () => this.start(),
-      __test: { tree: this.tree, models: this.models, runCards: this.runCards, activationMs: this.activationMs },
+      __test: { tree: this.tree, models: this.models, endpoints: this.endpoints, runCards: this.runCards, activationMs: this.activationMs },
     };
   }
 }

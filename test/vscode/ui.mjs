@@ -96,5 +96,25 @@ export async function uiSuite(browser, cs, ws, record) {
     await webview().getByText('Lineage of iris-classifier v2').waitFor({ timeout: 30000 });
     await shot('lineage');
   });
+  await step('serve a registered version, send the test request from the tree, see requests/s move', async () => {
+    await palette('MLOps: Serve Model');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('models:/iris-classifier@champion');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'models:/iris-classifier@champion' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Endpoints' }) });
+    const header = pane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const row = pane.locator('.monaco-list-row', { hasText: 'iris-classifier@' }).first();
+    await row.locator('text=/idle|req\\/s/').waitFor({ timeout: 30000 });
+    for (let i = 0; i < 3; i++) {
+      await row.click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: 'Send Test Request' }).first().click();
+      await page.locator('.quick-input-widget .quick-input-box input').waitFor();
+      await page.keyboard.press('Enter'); // the sample built from the signature
+      await page.waitForTimeout(300);
+    }
+    await row.locator('text=/[1-9][0-9.]* req\\/s|0\\.[1-9][0-9]* req\\/s/').waitFor({ timeout: 15000 });
+    await shot('endpoints');
+  });
   await page.close();
 }

@@ -66,15 +66,22 @@ function fromColumns(ort: Ort, inputs: TensorSignature[], cols: Columns): Feeds 
   for (const [i, r] of cols.rows.entries()) {
     if (!Array.isArray(r) || r.length !== cols.names.length) throw invalid(`row ${i} has ${Array.isArray(r) ? r.length : 'no'} values, expected ${cols.names.length} (columns ${cols.names.join(', ')})`);
   }
-  const byName = inputs.every(s => cols.names.includes(s.name));
-  if (byName) {
-    return Object.fromEntries(inputs.map(s => {
-      const j = cols.names.indexOf(s.name);
-      return [s.name, toTensor(ort, s, cols.rows.map(r => r[j]))];
-    }));
-  }
-  if (inputs.length === 1) return { [inputs[0].name]: toTensor(ort, inputs[0], cols.rows) };
-  const missing = inputs.filter(s => !cols.names.includes(s.name)).map(s => s.name);
+  const plan = planColumns(inputs, cols.names);
+  if (plan.byName) return Object.fromEntries(inputs.map((s, i) => [s.name, toTensor(ort, s, cols.rows.map(r => r[plan.columns[i]]))]));
+  return { [plan.input.name]: toTensor(ort, plan.input, cols.rows) };
+}
+
+/** How named columns feed the model (shared by requests and batch prediction). */
+export type ColumnPlan = { byName: true; columns: number[] } | { byName: false; input: TensorSignature };
+
+/**
+ * When every input name is a column: one tensor per input from its column (`columns[i]` feeds `inputs[i]`).
+ * Otherwise, for a single-input model: all columns in order form its [N, k] input. Otherwise: a missing-column error.
+ */
+export function planColumns(inputs: TensorSignature[], names: string[]): ColumnPlan {
+  if (inputs.every(s => names.includes(s.name))) return { byName: true, columns: inputs.map(s => names.indexOf(s.name)) };
+  if (inputs.length === 1) return { byName: false, input: inputs[0] };
+  const missing = inputs.filter(s => !names.includes(s.name)).map(s => s.name);
   throw invalid(`missing column(s) ${missing.map(m => `'${m}'`).join(', ')}: the model's inputs are ${inputs.map(s => `${s.name} (${s.type} [${s.shape.join(', ')}])`).join(', ')}`);
 }
 

@@ -223,3 +223,22 @@ suite('Push to a remote registry', () => {
     }
   });
 });
+
+suite('Serving endpoints', () => {
+  test('serve a registered alias, send the test request, see requests/s move, stop', async () => {
+    const e = await vscode.commands.executeCommand('mlops.endpoint.serve', 'models:/iris-classifier@champion');
+    assert.ok(e && e.url, 'endpoint started');
+    const meta = await vscode.commands.executeCommand('mlops.endpoint.openMetadata', e);
+    assert.deepStrictEqual(meta.inputs, [{ name: 'input', type: 'float32', shape: ['N', 4] }]);
+    for (let i = 0; i < 20; i++) {
+      const r = await vscode.commands.executeCommand('mlops.endpoint.sendTestRequest', e, { inputs: [[5.1, 3.5, 1.4, 0.2]] });
+      assert.strictEqual(r.status, 200);
+      assert.deepStrictEqual(r.body.predictions.label, [0]);
+    }
+    const tree = api.__test.endpoints;
+    await until(() => /req\/s/.test(String(tree.getTreeItem(e).description)) && e.stats && e.stats.requests >= 20, 10000);
+    assert.ok(e.stats.rps > 0, 'requests/s moved');
+    await vscode.commands.executeCommand('mlops.endpoint.stop', e);
+    assert.strictEqual(tree.getChildren().length, 0);
+  });
+});

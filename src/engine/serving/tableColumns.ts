@@ -1,0 +1,103 @@
+// Columnar chunks for batch prediction: the table formats by extension, the column types readers produce and
+// writers take, and re-chunking a stream of column slices into chunks of exactly `chunkRows` rows.
+import path from 'node:path';
+import { invalid } from '../errors';
+
+export type TableFormat = 'csv' | 'arrow' | 'parquet';
+
+const FORMATS: Record<string, TableFormat> = { '.csv': 'csv', '.arrow': 'arrow', '.feather': 'arrow', '.ipc': 'arrow', '.parquet': 'parquet' };
+
+/** The table format of a file, from its extension. */
+export function tableFormat(file: string): TableFormat {
+  const ext = path.extname(file).toLowerCase();
+  const f = FORMATS[ext];
+  if (!f) throw invalid(`${file}: unknown table format '${ext || '(no extension)'}' (use .csv, .arrow, .feather, .ipc or .parquet)`);
+  return f;
+}
+
+export type Cell = number | bigint | boolean | string | null | undefined;
+export type NumericArray = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+export type Values = NumericArray | BigInt64Array | BigUint64Array | Cell[];
+
+/** One input column of a chunk: `width` values per row, flat (width > 1 for fixed-size list columns). */
+export interface Column {
+  name: string;
+  values: Values;
+  width: number;
+}
+
+/** A run of rows: one entry per column, all of the same row count. `rowStart` is the first row's index in the file. */
+export interface Chunk {
+  rowStart: number;
+  rows: number;
+  columns: Column[];
+}
+
+export type OutType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
+
+/** One output column: typed values (bools as 0/1 in a Uint8Array), one per row. */
+export interface OutColumn {
+  name: string;
+  type: OutType;
+  values: NumericArray | BigInt64Array | BigUint64Array | string[];
+}
+
+const isTyped = (v: Values): v is Exclude<Values, Cell[]> => ArrayBuffer.isView(v);
+
+function sliceValues(v: Values, start: number, end: number): Values {
+  return isTyped(v) ? v.subarray(start, end) : v.slice(start, end);
+}
+
+/** Joins value runs: one typed array when every part has the same type, else a plain array. */
+function concatValues(parts: Values[]): Values {
+  if (parts.length === 1) return parts[0];
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const first = parts[0];
+  if (isTyped(first) && parts.every(p => p.constructor === first.constructor)) {
+    const out = new (first.constructor as new (n: number) => typeof first)(total);
+    let at = 0;
+    for (const p of parts) { (out as Float64Array).set(p as Float64Array, at); at += p.length; }
+    return out;
+  }
+  const out: Cell[] = new Array(total);
+  let at = 0;
+  for (const p of parts) for (let i = 0; i < p.length; i++) out[at++] = (p as ArrayLike<Cell>)[i];
+  return out;
+}
+
+export function sliceChunk(c: Chunk, start: number, end: number): Chunk {
+  return {
+    rowStart: c.rowStart + start, rows: end - start,
+    columns: c.columns.map(col => ({ ...col, values: sliceValues(col.values, start * col.width, end * col.width) })),
+  };
+}
+
+function concatChunks(parts: Chunk[]): Chunk {
+  if (parts.length === 1) return parts[0];
+  const [first] = parts;
+  return {
+    rowStart: first.rowStart, rows: parts.reduce((n, p) => n + p.rows, 0),
+    columns: first.columns.map((col, j) => ({ ...col, values: concatValues(parts.map(p => p.columns[j].values)) })),
+  };
+}
+
+/** Re-cuts pieces of any size into chunks of exactly `chunkRows` rows (the last one may be shorter). */
+export async function* rechunk(pieces: AsyncIterable<Chunk>, chunkRows: number): AsyncGenerator<Chunk> {
+  let held: Chunk[] = [];
+  let heldRows = 0;
+  for await (const piece of pieces) {
+    let at = 0;
+    while (at < piece.rows) {
+      const take = Math.min(chunkRows - heldRows, piece.rows - at);
+      held.push(at === 0 && take === piece.rows ? piece : sliceChunk(piece, at, at + take));
+      heldRows += take;
+      at += take;
+      if (heldRows === chunkRows) {
+        yield concatChunks(held);
+        held = [];
+        heldRows = 0;
+      }
+    }
+  }
+  if (heldRows) yield concatChunks(held);
+}
