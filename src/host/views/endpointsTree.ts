@@ -10,6 +10,7 @@ export class EndpointsTree extends Disposable implements vscode.TreeDataProvider
 
   add(e: EndpointProcess): void {
     this.endpoints.push(e);
+    this.track(e); // endpoint processes stop with the extension
     this.track(e.onChange(() => this._onDidChange.fire(e)));
     this._onDidChange.fire(undefined);
   }
