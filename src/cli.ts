@@ -10,6 +10,7 @@ import { seedDemo, seedDemoRegistry } from './engine/tracking/demo';
 import { formatRunsTable, formatRun } from './cliFormat';
 import { addRegistryCommands } from './cliRegistry';
 import { addServeCommand } from './cliServe';
+import { addPredictCommand } from './cliPredict';
 
 const program = new Command();
 program.name('mlops').description('MLOps Workbench: local-first experiment tracking, MLflow-compatible').version('0.1.0')
@@ -100,6 +101,7 @@ program.command('demo').description('seed the workspace with demo experiments an
 
 addRegistryCommands(program, () => Engine.open(ws(), { git: false }), print);
 addServeCommand(program, ws, print);
+addPredictCommand(program, () => Engine.open(ws(), { git: false }), print);
 
 program.exitOverride();
 program.parseAsync(process.argv).catch((e: unknown) => {

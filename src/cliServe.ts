@@ -22,7 +22,7 @@ export function addServeCommand(program: Command, workspace: () => string, print
   program.command('serve <modelRef>').description('serve a model (models:/name@alias, models:/name/Stage, models:/name/3, or a .onnx path) on 127.0.0.1')
     .option('-p, --port <n>', 'port (0 picks a free one)', num('port'), 0)
     .option('--max-batch <n>', 'micro-batching: most rows per ONNX Runtime call (1 disables)', num('max-batch'), 64)
-    .option('--max-wait-ms <ms>', 'micro-batching: longest wait for more requests', num('max-wait-ms', false), 2)
+    .option('--max-wait-ms <ms>', 'micro-batching: longest an idle model waits for more requests (0: batches form from requests that arrive while a run is in progress)', num('max-wait-ms', false), 0)
     .option('--threads <n>', 'ONNX Runtime intra-op threads (0 = default)', num('threads'), 0)
     .option('--graph-optimization <level>', 'disabled | basic | extended | all', 'all')
     .option('--log-sample <fraction>', 'share of requests written to the request log (.mlops store)', num('log-sample', false), 0.1)

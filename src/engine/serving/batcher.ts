@@ -44,7 +44,9 @@ export class MicroBatcher {
 
   run(feeds: Feeds): Promise<Record<string, Tensor>> {
     const rows = Number(Object.values(feeds)[0].dims[0]);
-    if (this.opts.maxBatch <= 1 || rows >= this.opts.maxBatch) {
+    // Rows can only be split back when every input has them as its leading dimension.
+    const aligned = Object.values(feeds).every(t => Number(t.dims[0]) === rows);
+    if (this.opts.maxBatch <= 1 || rows >= this.opts.maxBatch || !aligned) {
       this.onBatch(rows);
       return this.model().run(feeds) as Promise<Record<string, Tensor>>;
     }
@@ -52,12 +54,20 @@ export class MicroBatcher {
       this.queue.push({ feeds, rows, resolve, reject });
       this.queuedRows += rows;
       if (this.queuedRows >= this.opts.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.maxWaitMs);
+      else if (!this.running) this.schedule();
+      // While a run is in progress, requests gather and go as one batch when it ends.
     });
+  }
+
+  /** Idle model: wait maxWaitMs for company (0 = only the current event-loop turn), then run. */
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = this.opts.maxWaitMs > 0 ? setTimeout(() => this.flush(), this.opts.maxWaitMs) : (setImmediate(() => this.flush()) as unknown as NodeJS.Timeout);
   }
 
   private flush(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.timer as unknown as NodeJS.Immediate);
     this.timer = undefined;
     if (this.running || !this.queue.length) return;
     // Take up to maxBatch rows; requests whose non-batch dims differ run in the next round.
@@ -77,12 +87,13 @@ export class MicroBatcher {
     model.run(feeds).then(out => {
       let from = 0;
       for (const p of batch) {
-        p.resolve(Object.fromEntries(Object.entries(out).map(([k, t]) => [k, slice(model.ortLib, t as Tensor, from, p.rows)])));
+        // An output that cannot be split by rows fails its request, never the whole process.
+        try { p.resolve(Object.fromEntries(Object.entries(out).map(([k, t]) => [k, slice(model.ortLib, t as Tensor, from, p.rows)]))); } catch (e) { p.reject(e); }
         from += p.rows;
       }
     }, e => { for (const p of batch) p.reject(e); }).finally(() => {
       this.running = false;
-      if (this.queue.length) this.queuedRows >= this.opts.maxBatch ? this.flush() : (this.timer ??= setTimeout(() => this.flush(), this.opts.maxWaitMs));
+      if (this.queue.length) this.queuedRows >= this.opts.maxBatch ? this.flush() : this.schedule();
     });
   }
 }

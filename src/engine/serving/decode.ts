@@ -27,6 +27,8 @@ function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
   } catch (e) {
     throw invalid(`input '${sig.name}': ${(e as Error).message}`);
   }
+  // Lists mixed with single values at one depth ([[1, 2], 3]) pass flatten's length checks but not this one.
+  if (flat.length !== shape.reduce((a, b) => a * b, 1)) throw invalid(`input '${sig.name}': ragged array: rows mix lists and single values (shape [${shape.join(', ')}] needs ${shape.reduce((a, b) => a * b, 1)} values, got ${flat.length})`);
   // A 1-D list for a [N, 1] input is a column: reshape.
   if (shape.length === sig.shape.length - 1 && sig.shape[sig.shape.length - 1] === 1) shape.push(1);
   if (sig.shape.length && shape.length !== sig.shape.length) {
@@ -58,6 +60,19 @@ function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
     default: throw invalid(`input '${sig.name}' has unsupported element type ${sig.type}`);
   }
   return new ort.Tensor(sig.type as 'float32', data as unknown as Float32Array, shape);
+}
+
+/** Inputs that share a symbolic leading dimension (e.g. N) must agree on it: ONNX Runtime does not check. */
+function checkBatchDims(inputs: TensorSignature[], feeds: Feeds): void {
+  const first = new Map<string, TensorSignature>();
+  for (const s of inputs) {
+    const d = s.shape[0];
+    if (typeof d !== 'string') continue;
+    const ref = first.get(d);
+    if (!ref) { first.set(d, s); continue; }
+    const [a, b] = [Number(feeds[s.name].dims[0]), Number(feeds[ref.name].dims[0])];
+    if (a !== b) throw invalid(`input '${s.name}' has ${a} rows but '${ref.name}' has ${b}: inputs sharing dimension ${d} must have the same number of rows`);
+  }
 }
 
 /** Table columns → feeds: by input name when columns name the inputs, else all columns into the one input. */
@@ -122,7 +137,9 @@ export function decodeRequest(ort: Ort, inputs: TensorSignature[], contentType: 
         const named = v as Record<string, unknown>;
         const missing = inputs.filter(s => !(s.name in named)).map(s => s.name);
         if (missing.length) throw invalid(`missing input(s) ${missing.map(m => `'${m}'`).join(', ')} in '${keys[0]}'`);
-        return Object.fromEntries(inputs.map(s => [s.name, toTensor(ort, s, named[s.name])]));
+        const feeds: Feeds = Object.fromEntries(inputs.map(s => [s.name, toTensor(ort, s, named[s.name])]));
+        checkBatchDims(inputs, feeds);
+        return feeds;
       }
       if (!Array.isArray(v) || !v.length) throw invalid(`'${keys[0]}' must be a non-empty list (or a dict of named tensors)`);
       if (v.every(r => r && typeof r === 'object' && !Array.isArray(r))) {

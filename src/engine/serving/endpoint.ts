@@ -50,7 +50,7 @@ export class Endpoint {
   async start(): Promise<void> {
     this.current = await this.load();
     const batch = this.current.model.batchable ? this.opts.maxBatch ?? 64 : 1;
-    this.batcher = new MicroBatcher(() => this.current.model, { maxBatch: batch, maxWaitMs: this.opts.maxWaitMs ?? 2 }, rows => this.metrics.batch(this.current.label, rows));
+    this.batcher = new MicroBatcher(() => this.current.model, { maxBatch: batch, maxWaitMs: this.opts.maxWaitMs ?? 0 }, rows => this.metrics.batch(this.current.label, rows));
     if (this.engine && this.opts.ref.startsWith('models:/') && !/\/\d+\/?$/.test(this.opts.ref)) {
       this.poll = setInterval(() => void this.checkSwap(), this.opts.swapPollMs ?? 1000);
       this.poll.unref();
@@ -81,7 +81,7 @@ export class Endpoint {
   metadata(): Record<string, unknown> {
     const c = this.current;
     return { ref: this.opts.ref, name: c.name ?? null, version: c.version ?? null, file: c.file, inputs: c.model.inputs, outputs: c.model.outputs,
-      batchable: c.model.batchable, max_batch: c.model.batchable ? this.opts.maxBatch ?? 64 : 1, max_wait_ms: this.opts.maxWaitMs ?? 2 };
+      batchable: c.model.batchable, max_batch: c.model.batchable ? this.opts.maxBatch ?? 64 : 1, max_wait_ms: this.opts.maxWaitMs ?? 0 };
   }
 
   /** One scoring request: 200 with predictions, or a 4xx naming the problem. Never throws for client input. */

@@ -27,7 +27,8 @@ export class EndpointMetrics {
   private latency = new Map<string, Histogram>();
   private batches = new Map<string, Histogram>();
   private readonly started = Date.now();
-  private recent: number[] = []; // request timestamps of the last 10 s (requests/s)
+  private recent: number[] = []; // request timestamps from index `oldest` on: the last 10 s (requests/s)
+  private oldest = 0;
 
   request(version: string, ms: number, status: number): void {
     this.requests.set(version, (this.requests.get(version) ?? 0) + 1);
@@ -39,7 +40,9 @@ export class EndpointMetrics {
     }
     const now = Date.now();
     this.recent.push(now);
-    if (this.recent.length > 10000 || this.recent[0] < now - 10000) this.recent = this.recent.filter(t => t >= now - 10000);
+    // Amortised O(1): advance past expired stamps, compact only once half the array is expired.
+    while (this.recent[this.oldest] < now - 10000) this.oldest++;
+    if (this.oldest > 1024 && this.oldest * 2 > this.recent.length) { this.recent = this.recent.slice(this.oldest); this.oldest = 0; }
   }
 
   batch(version: string, size: number): void {
@@ -51,7 +54,7 @@ export class EndpointMetrics {
   /** Live figures for the VS Code Endpoints view. */
   summary(): { requests: number; errors: number; rps: number; p50_ms: number; p99_ms: number; uptime_s: number } {
     const now = Date.now();
-    const last = this.recent.filter(t => t >= now - 10000);
+    const last = this.recent.slice(this.oldest).filter(t => t >= now - 10000);
     const all = new Histogram(LATENCY_BUCKETS_MS);
     for (const h of this.latency.values()) { h.counts.forEach((c, i) => (all.counts[i] += c)); all.n += h.n; all.sum += h.sum; }
     return {

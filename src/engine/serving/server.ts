@@ -41,6 +41,7 @@ export async function serveEndpoint(endpoint: Endpoint, opts: { port?: number; h
     });
     req.on('end', () => {
       if (tooBig) {
+        endpoint.metrics.request(endpoint.loaded.label, 0, 400); // a failed scoring request like any other 400
         res.setHeader('Connection', 'close');
         return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `request body exceeds ${MAX_BODY_BYTES} bytes; split it or use batch prediction (mlops predict)` });
       }

@@ -77,7 +77,11 @@ function concatChunks(parts: Chunk[]): Chunk {
   const [first] = parts;
   return {
     rowStart: first.rowStart, rows: parts.reduce((n, p) => n + p.rows, 0),
-    columns: first.columns.map((col, j) => ({ ...col, values: concatValues(parts.map(p => p.columns[j].values)) })),
+    columns: first.columns.map((col, j) => {
+      const other = parts.find(p => p.columns[j].width !== col.width);
+      if (other) throw invalid(`column '${col.name}' holds lists of ${col.width} values (row ${first.rowStart + 1}) and of ${other.columns[j].width} (row ${other.rowStart + 1})`);
+      return { ...col, values: concatValues(parts.map(p => p.columns[j].values)) };
+    }),
   };
 }
 

@@ -106,19 +106,46 @@ class CsvColumn {
   }
 }
 
-async function openCsv(file: string): Promise<TableReader> {
+/** csv-parse's records, pulled with read() (no promise per record); undefined at the end. */
+function recordSource(file: string) {
   const src = fs.createReadStream(file);
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true });
-  src.on('error', e => parser.destroy(e));
-  const records = (src.pipe(parser) as AsyncIterable<string[]>)[Symbol.asyncIterator]();
-  const close = async () => { src.destroy(); parser.destroy(); };
+  let failed: Error | undefined;
+  let ended = false;
+  const fail = (e: Error) => { failed ??= e; };
+  src.on('error', e => { fail(e); parser.destroy(e); });
+  parser.on('error', fail);
+  parser.on('end', () => { ended = true; });
+  src.pipe(parser);
+  const wait = () => new Promise<void>(resolve => {
+    const done = () => { parser.off('readable', done); parser.off('end', done); parser.off('error', done); parser.off('close', done); resolve(); };
+    parser.on('readable', done).on('end', done).on('error', done).on('close', done);
+  });
+  return {
+    /** The next record, waiting for the file only when none is buffered. */
+    async next(): Promise<string[] | undefined> {
+      for (;;) {
+        if (failed) throw failed;
+        const rec = parser.read() as string[] | null;
+        if (rec !== null) return rec;
+        if (ended || parser.destroyed) return undefined;
+        await wait();
+      }
+    },
+    /** A buffered record, or null when the next one must be waited for. */
+    readNow: (): string[] | null => (failed ? null : (parser.read() as string[] | null)),
+    close: async () => { src.destroy(); parser.destroy(); },
+  };
+}
+
+async function openCsv(file: string): Promise<TableReader> {
+  const records = recordSource(file);
   // The header first, so the names are known before the first chunk.
-  const header = await records.next().catch(async e => { await close(); throw e; });
-  const names = header.done ? [] : header.value;
-  if (!names.length) { await close(); throw invalid(`${file}: empty CSV file (no header row)`); }
+  const names = await records.next().catch(async e => { await records.close(); throw e; });
+  if (!names?.length) { await records.close(); throw invalid(`${file}: empty CSV file (no header row)`); }
   checkNames(file, names);
   return {
-    format: 'csv', names, close,
+    format: 'csv', names, close: records.close,
     pieces(chunkRows, columns) {
       const pick = selection(file, names, columns);
       return guarded(file, 'csv', (async function* () {
@@ -131,8 +158,7 @@ async function openCsv(file: string): Promise<TableReader> {
           rows = 0;
           return c;
         };
-        for (let r = await records.next(); !r.done; r = await records.next()) {
-          const rec = r.value;
+        for (let rec = await records.next(); rec; rec = records.readNow() ?? (await records.next())) {
           if (rec.length !== names.length) throw invalid(`${file}: row ${rowStart + rows + 1} has ${rec.length} values, the header names ${names.length} columns`);
           for (let k = 0; k < pick.length; k++) cols[k].push(rec[pick[k]]);
           if (++rows === chunkRows) yield flush();

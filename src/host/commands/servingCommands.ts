@@ -19,7 +19,7 @@ export function sampleRequest(inputs: TensorSignature[]): unknown {
 export function registerServingCommands(ext: Extension): void {
   const reg = (id: string, fn: (...a: any[]) => unknown) => ext.context.subscriptions.push(registerCommand(id, ext.out, fn));
   const cfg = () => vscode.workspace.getConfiguration('mlops.serving');
-  const args = () => ['--max-batch', String(cfg().get('maxBatch', 64)), '--max-wait-ms', String(cfg().get('maxWaitMs', 2)),
+  const args = () => ['--max-batch', String(cfg().get('maxBatch', 64)), '--max-wait-ms', String(cfg().get('maxWaitMs', 0)),
     '--threads', String(cfg().get('threads', 0)), '--graph-optimization', cfg().get('graphOptimizationLevel', 'all'), '--log-sample', String(cfg().get('logSample', 0.1))];
   const endpointOf = (arg: unknown) => {
     const e = arg instanceof EndpointProcess ? arg : ext.endpoints.endpoints.find(x => x.state === 'running');
