@@ -19,11 +19,13 @@ const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 const row = (name: string, ours: string, limit: string, note: string) => console.log(`  ${name.padEnd(40)} ${ours.padEnd(22)} ${limit.padEnd(30)} ${note}`);
 const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en')} rows/s`;
 
-/** 1M iris-like rows: the reference rows with a little deterministic jitter, as one row-major Float32Array. */
+/** 1M iris-like rows: the reference rows with a little pseudo-random (seeded) jitter, as one row-major Float32Array. */
 function rows(): Float32Array {
   const base = (JSON.parse(fs.readFileSync(path.join(path.dirname(IRIS_ONNX), 'iris-logreg.testdata.json'), 'utf8')) as { input: number[][] }).input;
   const x = new Float32Array(N * 4);
-  for (let i = 0; i < N; i++) for (let j = 0; j < 4; j++) x[i * 4 + j] = base[i % base.length][j] + ((i * 7919 + j * 104729) % 100) / 1000;
+  let seed = 2463534242;
+  const jitter = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return ((seed >>> 0) / 2 ** 32 - 0.5) / 5; }; // xorshift32, ±0.1
+  for (let i = 0; i < N; i++) for (let j = 0; j < 4; j++) x[i * 4 + j] = base[i % base.length][j] + jitter();
   return x;
 }
 

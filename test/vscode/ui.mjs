@@ -106,10 +106,16 @@ export async function uiSuite(browser, cs, ws, record) {
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
     const row = pane.locator('.monaco-list-row', { hasText: 'iris-classifier@' }).first();
     await row.locator('text=/idle|req\\/s/').waitFor({ timeout: 30000 });
+    const input = page.locator('.quick-input-widget .quick-input-box input');
     for (let i = 0; i < 3; i++) {
-      await row.click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: 'Send Test Request' }).first().click();
-      await page.locator('.quick-input-widget .quick-input-box input').waitFor();
+      // The row's inline "Send Test Request" action; the context menu as a fallback.
+      await row.hover();
+      await row.locator('.action-label[aria-label^="Send Test Request"]').click({ timeout: 5000 }).catch(() => undefined);
+      if (!(await input.isVisible().catch(() => false))) {
+        await row.click({ button: 'right' });
+        await page.locator('.context-view .action-label', { hasText: 'Send Test Request' }).first().click();
+      }
+      await input.waitFor({ timeout: 10000 });
       await page.keyboard.press('Enter'); // the sample built from the signature
       await page.waitForTimeout(300);
     }

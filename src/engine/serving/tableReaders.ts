@@ -1,5 +1,5 @@
 // Streaming table readers for batch prediction: CSV (csv-parse, values typed as numbers, booleans or strings),
-// Arrow IPC file or stream (apache-arrow, batch by batch), Parquet (hyparquet, row ranges of each row group).
+// Arrow IPC file or stream (apache-arrow, batch by batch), Parquet (hyparquet, row ranges within each row group).
 // Each yields column slices (typed arrays where the data allows) — never one object per row for Arrow or Parquet.
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
@@ -125,10 +125,11 @@ function recordSource(file: string) {
     /** The next record, waiting for the file only when none is buffered. */
     async next(): Promise<string[] | undefined> {
       for (;;) {
-        if (failed) throw failed;
+        if (failed ?? parser.errored) throw failed ?? parser.errored;
         const rec = parser.read() as string[] | null;
         if (rec !== null) return rec;
-        if (ended || parser.destroyed) return undefined;
+        if (ended) return undefined;
+        if (parser.destroyed) throw parser.errored ?? failed ?? new Error('the CSV stream closed early');
         await wait();
       }
     },
@@ -225,14 +226,22 @@ async function openParquet(file: string): Promise<TableReader> {
   const scan: ParquetScan = await parquetScan({ file: await asyncBufferFromFile(file) });
   const names = parquetSchema(scan.metadata).children.map(c => c.element.name);
   checkNames(file, names);
+  const groupStarts: number[] = [];
+  scan.metadata.row_groups.reduce((at, g) => { groupStarts.push(at); return at + Number(g.num_rows); }, 0);
+  const groupAt = (row: number) => scan.metadata.row_groups[groupStarts.findLastIndex(g => g <= row)];
   return {
     format: 'parquet', names, totalRows: Number(scan.metadata.num_rows),
     pieces(chunkRows, columns) {
       const pick = selection(file, names, columns);
       return guarded(file, 'parquet', (async function* () {
         for (const range of scan.ranges) {
-          for (let start = range.rowStart; start < range.rowEnd; start += chunkRows) {
-            const end = Math.min(range.rowEnd, start + chunkRows);
+          // Row ranges of chunkRows when the row group has offset indexes (only the pages holding them are read);
+          // without, hyparquet would read the whole column chunk for every range, so read the group once.
+          const group = groupAt(range.rowStart);
+          const indexed = group?.columns.every(c => c.offset_index_offset !== undefined && c.offset_index_length);
+          const step = indexed ? chunkRows : range.rowEnd - range.rowStart;
+          for (let start = range.rowStart; start < range.rowEnd; start += step) {
+            const end = Math.min(range.rowEnd, start + step);
             const data = await Promise.all(pick.map(j => scan.readColumn({ column: names[j], rowStart: start, rowEnd: end })));
             yield {
               rowStart: start, rows: end - start,

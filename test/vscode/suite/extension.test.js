@@ -242,3 +242,20 @@ suite('Serving endpoints', () => {
     assert.strictEqual(tree.getChildren().length, 0);
   });
 });
+
+suite('Batch prediction from VS Code', () => {
+  test('Batch Predict scores a CSV into a Parquet file and records a run', async () => {
+    const os = require('os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-bp-'));
+    const input = path.join(dir, 'iris.csv');
+    const rows = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'fixtures', 'iris-logreg.testdata.json'), 'utf8')).input;
+    fs.writeFileSync(input, ['a,b,c,d', ...rows.map(r => r.join(','))].join('\n') + '\n');
+    const output = path.join(dir, 'out.parquet');
+    const summary = await vscode.commands.executeCommand('mlops.model.batchPredict', { model: 'models:/iris-classifier/Production', input, output });
+    assert.ok(summary, 'a summary');
+    assert.ok(fs.statSync(output).size > 0, 'output written');
+    const exp = await (await fetch(`${api.trackingUri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=batch-predictions`)).json();
+    const runs = (await post(api.trackingUri, 'runs/search', { experiment_ids: [exp.experiment.experiment_id] })).runs;
+    assert.ok(runs.some(r => r.data.metrics.some(m => m.key === 'rows' && m.value === rows.length)), 'job recorded as a run with its row count');
+  });
+});

@@ -9,7 +9,7 @@ import path from 'node:path';
 import {
   Bool, Field, FixedSizeList, Float32, Float64, Int64, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, tableToIPC, vectorFromArray, type Data,
 } from 'apache-arrow';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { batchPredict, BATCH_EXPERIMENT, type BatchPredictOptions } from '../../../../src/engine/serving/batchPredict';
 import type { Engine } from '../../../../src/engine/engine';
@@ -41,9 +41,15 @@ function writeIrisArrow(file: string): string {
   return file;
 }
 
-/** The iris rows as four DOUBLE columns in a Parquet file. */
-function writeIrisParquet(file: string): string {
-  parquetWriteFile({ filename: file, columnData: FEATURES.map((n, j) => ({ name: n, data: Float64Array.from(IRIS.input, r => r[j]), type: 'DOUBLE' as const, nullable: false })) });
+/**
+ * The iris rows as four DOUBLE columns in a Parquet file: one row group unless `rowGroupSize`; with `pages`, one
+ * page per value, so that each column chunk has several pages and an offset index (written only then).
+ */
+function writeIrisParquet(file: string, opts: { rowGroupSize?: number; pages?: boolean } = {}): string {
+  parquetWriteFile({
+    filename: file, rowGroupSize: opts.rowGroupSize, pageSize: opts.pages ? 8 : undefined,
+    columnData: FEATURES.map((n, j) => ({ name: n, data: Float64Array.from(IRIS.input, r => r[j]), type: 'DOUBLE' as const, nullable: false })),
+  });
   return file;
 }
 
@@ -131,6 +137,21 @@ describe('formats: iris rows in, reference labels and probabilities out (1e-6)',
     await batchPredict(engine, { model: IRIS_ONNX, input: pq, output: path.join(dir, 'out.feather') });
     await batchPredict(engine, { model: IRIS_ONNX, input: path.join(dir, 'out.feather'), output: path.join(dir, 'again.ipc') });
     assert.equal((await readTable(path.join(dir, 'again.ipc'))).label.length, 7);
+    engine.close();
+  });
+
+  test('Parquet with several row groups, with and without offset indexes, in chunks that cross them', async () => {
+    const { engine, dir } = setup();
+    for (const pages of [true, false]) {
+      const pq = writeIrisParquet(path.join(dir, `groups-${pages}.parquet`), { rowGroupSize: 3, pages });
+      const meta = await parquetMetadataAsync(await asyncBufferFromFile(pq));
+      assert.equal(meta.row_groups[0].columns.every(c => c.offset_index_offset !== undefined), pages, 'offset indexes as intended');
+      const out = path.join(dir, `groups-${pages}.arrow`);
+      const r = await batchPredict(engine, { model: IRIS_ONNX, input: pq, output: out, chunkRows: 2 });
+      assert.equal(r.chunks, 4);
+      assert.deepEqual(tableFromIPC(fs.readFileSync(out)).batches.map(b => b.numRows), [2, 2, 2, 1]);
+      assertIris(await readTable(out));
+    }
     engine.close();
   });
 });
@@ -290,8 +311,13 @@ describe('bad input: a clear error, the run FAILED, no output file', () => {
     engine.close();
   });
 
-  test('a corrupt Arrow file, a missing file, a wrong column count', async () => {
+  test('a corrupt Arrow file, a malformed CSV, a missing file, a wrong column count', async () => {
     const { engine, dir } = setup();
+    const quote = path.join(dir, 'quote.csv');
+    fs.writeFileSync(quote, `${FEATURES.join(',')}\n1,2,3,4\n1,"2,3,4\n`);
+    await fails({ input: quote }, /quote\.csv: not a readable CSV file: .*[Qq]uote/, engine, dir);
+    const ragged = writeCsv(path.join(dir, 'ragged.csv'), FEATURES, [[1, 2, 3, 4], [1, 2, 3]]);
+    await fails({ input: ragged }, /ragged\.csv: row 2 has 3 values, the header names 4 columns/, engine, dir);
     const arrow = path.join(dir, 'corrupt.arrow');
     fs.writeFileSync(arrow, crypto.randomBytes(300));
     await fails({ input: arrow }, /corrupt\.arrow: not a readable Arrow IPC file/, engine, dir);
