@@ -2,17 +2,34 @@
 // under concurrency. The endpoint runs as `mlops serve` (dist/cli.js) in its own process so client and
 // server do not share a thread; prints figures beside their baselines. A bare node:http server in a child
 // process (answers '{}' and does nothing else) is the floor any Node endpoint stands on for this machine.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { ModelSession } from '../src/engine/serving/modelSession';
 import { tempWorkspace } from '../test/helpers/workspace';
-import { exited } from '../test/helpers/engineProcess';
+import { exited, ROOT } from '../test/helpers/engineProcess';
 import { IRIS, iris, spawnServe, type ServeProcess } from '../test/helpers/serving';
 
 const N = 10_000;
 const WARMUP = 1_000;
 const BODIES = iris.input.map(r => JSON.stringify({ inputs: [r] }));
+
+// A heavier row-batchable model (test/fixtures/makeMlp.mjs): 256 → 1024 → 1024 → 10 MLP, ~1.3 M multiply-adds a row,
+// so compute rather than HTTP dominates an unbatched call.
+const MLP = path.join(ROOT, 'test', 'fixtures', 'mlp-256.onnx');
+// The 5 MB MLP is generated (deterministically) rather than committed.
+if (!fs.existsSync(MLP)) execFileSync(process.execPath, [path.join(ROOT, 'test', 'fixtures', 'makeMlp.mjs')], { stdio: 'inherit' });
+const MLP_WIDTH = 256;
+const MLP_TOTAL = 3_000;
+const MLP_WARMUP = 300;
+/** 64 deterministic rows in [-1, 1) (an LCG; no Math.random), 4 decimals each. */
+const MLP_ROWS = (() => {
+  let a = 12345;
+  const next = () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  return Array.from({ length: 64 }, () => Array.from({ length: MLP_WIDTH }, () => Math.round(next() * 1e4) / 1e4));
+})();
+const MLP_BODIES = MLP_ROWS.map(r => JSON.stringify({ inputs: [r] }));
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 const ms = (x: number) => `${x.toFixed(3)} ms`;
@@ -33,8 +50,8 @@ function post(agent: http.Agent, port: number, body: string): Promise<number> {
 
 type Server = Pick<ServeProcess, 'child' | 'port'>;
 
-async function withServer<T>(args: string[], fn: (s: Server) => Promise<T>): Promise<T> {
-  const s = await spawnServe(tempWorkspace('mlops-bench-'), [IRIS, '--port', '0', '--threads', '1', '--log-sample', '0', ...args]);
+async function withServer<T>(args: string[], fn: (s: Server) => Promise<T>, model = IRIS): Promise<T> {
+  const s = await spawnServe(tempWorkspace('mlops-bench-'), [model, '--port', '0', '--threads', '1', '--log-sample', '0', ...args]);
   try {
     return await fn(s);
   } finally {
@@ -85,7 +102,7 @@ async function sequential(port: number, n = N): Promise<number[]> {
 }
 
 /** `total` requests with `inFlight` outstanding at any time: requests per second and server CPU per request. */
-async function concurrent({ port, child }: Server, inFlight: number, total: number): Promise<{ rps: number; cpuUs: number }> {
+async function concurrent({ port, child }: Server, inFlight: number, total: number, bodies = BODIES, warmup = WARMUP): Promise<{ rps: number; cpuUs: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
   try {
     const drive = async (count: number) => {
@@ -93,12 +110,12 @@ async function concurrent({ port, child }: Server, inFlight: number, total: numb
       await Promise.all(Array.from({ length: inFlight }, async () => {
         while (next < count) {
           const i = next++;
-          const st = await post(agent, port, BODIES[i % 7]);
+          const st = await post(agent, port, bodies[i % bodies.length]);
           if (st !== 200) throw new Error(`/invocations answered ${st}`);
         }
       }));
     };
-    await drive(WARMUP);
+    await drive(warmup);
     const cpu = cpuSeconds(child.pid);
     const t = performance.now();
     await drive(total);
@@ -126,6 +143,27 @@ async function rawRun(): Promise<number[]> {
   }
 }
 
+/** Raw session.run on the MLP, one thread: ms per row when run one row at a time (N=1) and when run 64 rows at once (N=64). */
+async function rawMlpPerRow(): Promise<{ one: number; batched: number }> {
+  const model = await ModelSession.load(MLP, { intraOpNumThreads: 1 });
+  try {
+    const { Tensor } = model.ortLib;
+    const singles = MLP_ROWS.map(r => ({ features: new Tensor('float32', Float32Array.from(r), [1, MLP_WIDTH]) }));
+    const all = { features: new Tensor('float32', Float32Array.from(MLP_ROWS.flat()), [MLP_ROWS.length, MLP_WIDTH]) };
+    const time = async (reps: number, fn: (i: number) => Promise<unknown>) => {
+      for (let i = 0; i < Math.max(10, reps / 10); i++) await fn(i);
+      const t = performance.now();
+      for (let i = 0; i < reps; i++) await fn(i);
+      return (performance.now() - t) / reps;
+    };
+    const one = await time(MLP_TOTAL, i => model.run(singles[i % singles.length]));
+    const batched = (await time(MLP_TOTAL / 64 * 4, () => model.run(all))) / MLP_ROWS.length;
+    return { one, batched };
+  } finally {
+    await model.release();
+  }
+}
+
 async function latencyBench(): Promise<void> {
   const raw = await rawRun();
   const bare = await withBare(s => sequential(s.port));
@@ -148,6 +186,15 @@ async function throughputBench(): Promise<void> {
   row('    throughput', rate(batched.rps), rate(unbatched.rps), `ratio ${(batched.rps / unbatched.rps).toFixed(2)}× (target ≥ 5×)`);
   row('    server CPU per request', us(batched.cpuUs), us(unbatched.cpuUs), `ratio ${(unbatched.cpuUs / batched.cpuUs).toFixed(2)}×`);
   row('    bare node:http child, same client', rate(bare.rps), `CPU ${us(bare.cpuUs)} per request`, 'the client\'s ceiling on this machine');
+
+  const mlpArgs = (args: string[]) => withServer(args, s => concurrent(s, 64, MLP_TOTAL, MLP_BODIES, MLP_WARMUP), MLP);
+  const mlpBatched = await mlpArgs(['--max-batch', '64', '--max-wait-ms', '0']);
+  const mlpUnbatched = await mlpArgs(['--max-batch', '1']);
+  const raw = await rawMlpPerRow();
+  row('(b) MLP 256→1024→1024→10, 64 in flight, 3,000 req', 'micro-batching (64, adaptive)', 'without (--max-batch 1)', '');
+  row('    throughput', rate(mlpBatched.rps), rate(mlpUnbatched.rps), `ratio ${(mlpBatched.rps / mlpUnbatched.rps).toFixed(2)}× (target ≥ 5×)`);
+  row('    server CPU per request', us(mlpBatched.cpuUs), us(mlpUnbatched.cpuUs), `ratio ${(mlpUnbatched.cpuUs / mlpBatched.cpuUs).toFixed(2)}×`);
+  row('    raw session.run per row, N=64 / N=1', ms(raw.batched), ms(raw.one), `ratio ${(raw.one / raw.batched).toFixed(2)}× (the model's own batching gain)`);
 }
 
 export async function servingBench(): Promise<void> {
