@@ -15,6 +15,7 @@ import { ModelsTree } from './views/modelsTree';
 import { registerRegistryCommands } from './commands/registryCommands';
 import { registerServingCommands } from './commands/servingCommands';
 import { EndpointsTree } from './views/endpointsTree';
+import { EndpointProcess } from './process/endpointProcess';
 import type { Run } from '../shared/dto';
 
 export interface MlopsApi {
@@ -78,6 +79,7 @@ export class Extension extends Disposable {
     registerRunCommands(this);
     registerRegistryCommands(this);
     registerServingCommands(this);
+    if (this.workspace) this.watchExternalEndpoints(this.workspace);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('mlops.server') && this.engine?.state === 'running') void this.restart();
@@ -125,6 +127,27 @@ export class Extension extends Disposable {
   async restart(): Promise<string> {
     if (!this.engine) throw new Error('Open a folder first');
     return (await this.engine.restart()).url;
+  }
+
+  /** Endpoints started with `mlops serve` (recorded in .mlops/endpoints/) appear in the Endpoints view too. */
+  private watchExternalEndpoints(workspace: string): void {
+    const dir = path.join(workspace, '.mlops', 'endpoints');
+    const scan = () => {
+      const records = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter(f => f.endsWith('.json')).flatMap(f => {
+        try {
+          const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { url: string; ref: string; pid: number; name: string | null; version: string | null };
+          process.kill(r.pid, 0);
+          return [r];
+        } catch { return []; }
+      });
+      this.endpoints.sync(records, r => EndpointProcess.external(r, this.context.extensionPath, workspace, this.out));
+    };
+    const watcher = this.track(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspace, '.mlops/endpoints/*.json')));
+    this.track(watcher.onDidCreate(scan));
+    this.track(watcher.onDidDelete(scan));
+    const timer = setInterval(scan, 5000); // processes killed hard leave their record behind
+    this.track({ dispose: () => clearInterval(timer) });
+    scan();
   }
 
   private async ensureToken(): Promise<string> {

@@ -19,6 +19,20 @@ export class EndpointProcess extends Disposable {
   private readonly _onChange = this.track(new vscode.EventEmitter<void>());
   readonly onChange = this._onChange.event;
   private timer?: NodeJS.Timeout;
+  /** pid of an endpoint started outside VS Code (`mlops serve` in a terminal), found in .mlops/endpoints/. */
+  externalPid?: number;
+
+  get pid(): number | undefined {
+    return this.child?.pid ?? this.externalPid;
+  }
+
+  /** An endpoint someone started with `mlops serve`: shown and polled, stopped by signalling its pid. */
+  static external(info: { url: string; ref: string; pid: number; name: string | null; version: string | null }, extensionPath: string, workspace: string, out: vscode.LogOutputChannel): EndpointProcess {
+    const e = new EndpointProcess(info.ref, extensionPath, workspace, out, () => []);
+    Object.assign(e, { url: info.url, name: info.name, version: info.version, state: 'running', externalPid: info.pid });
+    e.timer = setInterval(() => void e.poll(), 1000);
+    return e;
+  }
 
   constructor(readonly ref: string, private readonly extensionPath: string, private readonly workspace: string, private readonly out: vscode.LogOutputChannel,
     private readonly args: () => string[]) {
@@ -69,9 +83,14 @@ export class EndpointProcess extends Disposable {
 
   kill(): void {
     if (this.child && this.child.exitCode === null) { this.state = 'stopped'; this.child.kill('SIGTERM'); }
+    if (this.externalPid && this.state === 'running') {
+      this.state = 'stopped';
+      try { process.kill(this.externalPid, 'SIGTERM'); } catch { /* already gone */ }
+    }
   }
 
   async restart(): Promise<string> {
+    if (this.externalPid) throw new Error('This endpoint was started outside VS Code (mlops serve): restart it there');
     const child = this.child;
     if (child) await new Promise<void>(r => { child.once('exit', () => r()); this.kill(); });
     return this.start();

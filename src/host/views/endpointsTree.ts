@@ -21,12 +21,19 @@ export class EndpointsTree extends Disposable implements vscode.TreeDataProvider
     this._onDidChange.fire(undefined);
   }
 
+  /** Mirrors `.mlops/endpoints/*.json` (endpoints started with `mlops serve`) into the view. */
+  sync(records: { url: string; ref: string; pid: number; name: string | null; version: string | null }[], make: (r: (typeof records)[number]) => EndpointProcess): void {
+    const urls = new Set(records.map(r => r.url));
+    for (const e of [...this.endpoints]) if (e.externalPid && !urls.has(e.url ?? '')) this.remove(e);
+    for (const r of records) if (!this.endpoints.some(e => e.url === r.url || e.pid === r.pid)) this.add(make(r));
+  }
+
   getChildren(node?: EndpointProcess): EndpointProcess[] {
     return node ? [] : this.endpoints;
   }
 
   getTreeItem(e: EndpointProcess): vscode.TreeItem {
-    const label = e.name ? `${e.name}@${e.version ?? '?'}` : e.ref;
+    const label = `${e.name ? `${e.name}@${e.version ?? '?'}` : e.ref}${e.externalPid ? ' (terminal)' : ''}`;
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `endpoint:${e.ref}:${e.url ?? 'pending'}`;
     item.contextValue = `endpoint.${e.state}`;

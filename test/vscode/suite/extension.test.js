@@ -259,3 +259,28 @@ suite('Batch prediction from VS Code', () => {
     assert.ok(runs.some(r => r.data.metrics.some(m => m.key === 'rows' && m.value === rows.length)), 'job recorded as a run with its row count');
   });
 });
+
+suite('Endpoints started in a terminal', () => {
+  test('an `mlops serve` started outside VS Code shows in the Endpoints view and leaves it when stopped', async () => {
+    const { spawn } = require('child_process');
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const model = path.resolve(__dirname, '..', '..', 'fixtures', 'iris-logreg.onnx');
+    const child = spawn(process.execPath, [cli, '--workspace', ws(), 'serve', model, '--port', '0'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const tree = api.__test.endpoints;
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', d => { buf += d; const m = /"url":"([^"]+)"/.exec(buf); if (m) resolve(m[1]); });
+        child.on('exit', c => reject(new Error(`serve exited ${c}`)));
+      });
+      const e = await until(() => tree.getChildren().find(x => x.url === url), 10000);
+      assert.ok(e.externalPid, 'shown as a terminal endpoint');
+      assert.match(String(tree.getTreeItem(e).label), /\(terminal\)/);
+      await vscode.commands.executeCommand('mlops.endpoint.stop', e);
+      await until(() => child.exitCode !== null, 10000);
+      await until(() => !tree.getChildren().some(x => x.url === url), 10000);
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  });
+});
