@@ -1,11 +1,11 @@
 // Lineage captured when a version is registered: source run, its params and metrics, dataset digests,
 // git state, and the ONNX signature when the artifact is ONNX (read with onnxruntime-node).
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/store';
 import type { ArtifactsService } from '../tracking/artifacts';
 import type { Lineage, TensorSignature } from '../../shared/dto';
 import { log } from '../log';
+import { findOnnxFile, ModelSession } from '../serving/modelSession';
 
 /** Where `source` lives: runs:/<run>/<path> and models:/m-<id> resolve to their artifact URIs. */
 export function resolveSource(store: Store, source: string): { storage: string; runId?: string } {
@@ -23,27 +23,13 @@ export function resolveSource(store: Store, source: string): { storage: string; 
   return { storage: source };
 }
 
-function findOnnx(p: string, depth = 0): string | undefined {
-  if (!fs.existsSync(p)) return undefined;
-  const st = fs.statSync(p);
-  if (st.isFile()) return p.endsWith('.onnx') ? p : undefined;
-  if (depth > 2) return undefined;
-  for (const e of fs.readdirSync(p).sort()) {
-    const f = findOnnx(path.join(p, e), depth + 1);
-    if (f) return f;
-  }
-  return undefined;
-}
-
+/** Input/output names, element types and shapes, read by loading the model into ONNX Runtime. */
 export async function onnxSignature(file: string): Promise<{ inputs: TensorSignature[]; outputs: TensorSignature[] }> {
-  const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(file);
+  const m = await ModelSession.load(file);
   try {
-    type Meta = { name: string; isTensor: boolean; type?: string; shape?: (number | string)[] };
-    const sig = (list: readonly Meta[]) => list.map(m => ({ name: m.name, type: m.isTensor ? m.type ?? 'unknown' : 'non-tensor', shape: m.shape ?? [] }));
-    return { inputs: sig(session.inputMetadata as readonly Meta[]), outputs: sig(session.outputMetadata as readonly Meta[]) };
+    return { inputs: m.inputs, outputs: m.outputs };
   } finally {
-    await session.release();
+    await m.release();
   }
 }
 
@@ -67,7 +53,7 @@ export async function captureLineage(store: Store, artifacts: ArtifactsService, 
     }
   }
   try {
-    const file = findOnnx(artifacts.localDir(storage));
+    const file = findOnnxFile(artifacts.localDir(storage));
     if (file) lineage.onnx = { file: path.relative(artifacts.root, file), ...(await onnxSignature(file)) };
   } catch (e) {
     log.warn(`could not read an ONNX signature from ${storage}: ${(e as Error).message}`);

@@ -6,7 +6,7 @@ import type { KeyValue, Lineage, ModelVersion, RegisteredModel, Stage } from '..
 import { FilterSyntaxError, parseFilter } from '../../shared/searchFilter';
 import { compileModelSearch, compileVersionSearch, MODEL_ATTRIBUTES, VERSION_ATTRIBUTES } from '../store/registrySearchSql';
 import type { VersionRow } from '../store/registryRepo';
-import { checkMaxResults, decodeToken, encodeToken } from '../tracking/paging';
+import { checkMaxResults, decodeToken, page } from '../tracking/paging';
 import { LIMITS, validateKey, validateValue } from '../tracking/validate';
 import { captureLineage, resolveSource } from './lineage';
 
@@ -99,7 +99,8 @@ export class RegistryService {
     const offset = decodeToken(opts.pageToken);
     const q = compileModelSearch(this.parse(opts.filter, MODEL_ATTRIBUTES), opts.orderBy ?? []);
     const rows = this.repo.searchModels(q.where, q.args, q.order, limit + 1, offset);
-    return { registered_models: rows.slice(0, limit), ...(rows.length > limit ? { next_page_token: encodeToken(offset + limit) } : {}) };
+    const [registered_models, next] = page(rows, limit, offset);
+    return { registered_models, ...next };
   }
 
   private parse(filter: string | undefined, attrs: typeof MODEL_ATTRIBUTES) {
@@ -183,7 +184,8 @@ export class RegistryService {
     const offset = decodeToken(opts.pageToken);
     const q = compileVersionSearch(this.parse(opts.filter, VERSION_ATTRIBUTES), opts.orderBy ?? []);
     const rows = this.repo.searchVersions(q.where, q.args, q.order, limit + 1, offset);
-    return { model_versions: rows.slice(0, limit), ...(rows.length > limit ? { next_page_token: encodeToken(offset + limit) } : {}) };
+    const [model_versions, next] = page(rows, limit, offset);
+    return { model_versions, ...next };
   }
 
   latestVersions(name: string, stages: string[]): ModelVersion[] {

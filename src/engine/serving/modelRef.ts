@@ -4,6 +4,7 @@ import path from 'node:path';
 import { invalid, notFound } from '../errors';
 import type { Engine } from '../engine';
 import { checkStage } from '../registry/registry';
+import { findOnnxFile } from './modelSession';
 
 export interface ResolvedModel {
   ref: string;
@@ -13,16 +14,6 @@ export interface ResolvedModel {
   version?: string;
 }
 
-export function findOnnxFile(dir: string, depth = 0): string | undefined {
-  if (!fs.existsSync(dir)) return undefined;
-  if (fs.statSync(dir).isFile()) return dir.endsWith('.onnx') ? dir : undefined;
-  if (depth > 3) return undefined;
-  for (const e of fs.readdirSync(dir).sort()) {
-    const f = findOnnxFile(path.join(dir, e), depth + 1);
-    if (f) return f;
-  }
-  return undefined;
-}
 
 /** Resolves a model reference against the workspace registry (a path needs no engine). */
 export function resolveModelRef(ref: string, engine?: Engine): ResolvedModel {

@@ -1,4 +1,6 @@
 // One ONNX Runtime session with its signature; runs named tensors. Session options come from settings.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TensorSignature } from '../../shared/dto';
 
@@ -42,4 +44,16 @@ export class ModelSession {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+/** The first .onnx file at `dir` (a file, or a folder searched a few levels deep, in name order). */
+export function findOnnxFile(dir: string, depth = 0): string | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  if (fs.statSync(dir).isFile()) return dir.endsWith('.onnx') ? dir : undefined;
+  if (depth > 3) return undefined;
+  for (const e of fs.readdirSync(dir).sort()) {
+    const f = findOnnxFile(path.join(dir, e), depth + 1);
+    if (f) return f;
+  }
+  return undefined;
 }

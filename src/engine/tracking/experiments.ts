@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import type { Experiment, KeyValue, ViewType } from '../../shared/dto';
 import { FilterSyntaxError, parseFilter, parseOrderBy, type Attributes } from '../../shared/searchFilter';
 import { LIMITS, validateKey, validateValue } from './validate';
-import { checkMaxResults, decodeToken, encodeToken } from './paging';
+import { checkMaxResults, decodeToken, page } from './paging';
 import { compileExperimentSearch } from '../store/experimentSearchSql';
 
 const EXPERIMENT_ATTRIBUTES: Attributes = { strings: ['name'], numbers: ['creation_time', 'last_update_time'] };
@@ -63,8 +63,8 @@ export class ExperimentsService {
       const q = compileExperimentSearch(parseFilter(opts.filter, EXPERIMENT_ATTRIBUTES),
         (opts.orderBy ?? []).map(o => parseOrderBy(o, EXPERIMENT_ATTRIBUTES)), opts.viewType);
       const rows = this.store.experiments.search(q.where, q.args, q.order, limit + 1, offset);
-      const more = rows.length > limit;
-      return { experiments: rows.slice(0, limit), ...(more ? { next_page_token: encodeToken(offset + limit) } : {}) };
+      const [experiments, next] = page(rows, limit, offset);
+      return { experiments, ...next };
     } catch (e) {
       if (e instanceof FilterSyntaxError) throw invalid(`Invalid filter '${opts.filter}': ${e.message}`);
       throw e;

@@ -6,7 +6,7 @@ import type { KeyValue, LoggedModel, LoggedModelStatus } from '../../shared/dto'
 import type { ExperimentsService } from './experiments';
 import { FilterSyntaxError, parseFilter } from '../../shared/searchFilter';
 import { compileLoggedModelSearch, LOGGED_MODEL_ATTRIBUTES } from '../store/loggedModelSearchSql';
-import { checkMaxResults, decodeToken, encodeToken } from './paging';
+import { checkMaxResults, decodeToken, page } from './paging';
 import { generateRunName } from './runs';
 import { LIMITS, validateKey, validateValue } from './validate';
 
@@ -89,6 +89,7 @@ export class LoggedModelsService {
       throw e;
     }
     const rows = this.store.loggedModels.search(req.experimentIds.map(Number), q.where, q.args, q.order, limit + 1, offset);
-    return { models: rows.slice(0, limit), ...(rows.length > limit ? { next_page_token: encodeToken(offset + limit) } : {}) };
+    const [models, next] = page(rows, limit, offset);
+    return { models, ...next };
   }
 }

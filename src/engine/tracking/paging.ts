@@ -17,3 +17,8 @@ export function checkMaxResults(n: number | undefined, dflt: number, max: number
   if (!Number.isInteger(n) || n < 1 || n > max) throw invalid(`Invalid value ${n} for parameter '${what}' supplied. It must be a positive integer not greater than ${max}`);
   return n;
 }
+
+/** Callers fetch limit + 1 rows: the first `limit` are the page; an extra row means there is a next page. */
+export function page<T>(rows: T[], limit: number, offset: number): [T[], { next_page_token?: string }] {
+  return [rows.slice(0, limit), rows.length > limit ? { next_page_token: encodeToken(offset + limit) } : {}];
+}

@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import { compileRunSearch, searchRuns } from '../store/runSearchSql';
 import type { Run, ViewType } from '../../shared/dto';
 import { FilterSyntaxError, parseFilter, parseOrderBy, type Comparison, type OrderBy } from '../../shared/searchFilter';
-import { checkMaxResults, decodeToken, encodeToken } from './paging';
+import { checkMaxResults, decodeToken, page } from './paging';
 import { LIMITS } from './validate';
 
 export interface SearchRunsRequest {
@@ -38,8 +38,7 @@ export class RunSearchService {
     const { where, order } = parseSearch(req.filter, req.orderBy);
     const compiled = compileRunSearch(where, order, req.viewType ?? 'ACTIVE_ONLY');
     const rows = searchRuns(this.store.db, req.experimentIds.map(Number), compiled, limit + 1, offset);
-    const more = rows.length > limit;
-    const runs = this.store.runs.hydrate(rows.slice(0, limit));
-    return { runs, ...(more ? { next_page_token: encodeToken(offset + limit) } : {}) };
+    const [pageRows, next] = page(rows, limit, offset);
+    return { runs: this.store.runs.hydrate(pageRows), ...next };
   }
 }

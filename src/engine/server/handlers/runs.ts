@@ -56,7 +56,7 @@ export const logBatch: Handler = ({ engine, d }) => {
   return {};
 };
 export const logInputs: Handler = ({ engine, d }) => {
-  const inputs = d.objList('datasets').map((o, i) => {
+  const inputs = d.objList('datasets').map(o => {
     const di = new Decoder(o);
     const ds = di.obj('dataset');
     const dataset = {
@@ -64,7 +64,7 @@ export const logInputs: Handler = ({ engine, d }) => {
       ...(ds.str('schema') !== undefined ? { schema: ds.str('schema') } : {}),
       ...(ds.str('profile') !== undefined ? { profile: ds.str('profile') } : {}),
     };
-    return { dataset, tags: di.kvList('tags'), index: i };
+    return { dataset, tags: di.kvList('tags') };
   });
   engine.runData.logInputs(d.runId(), inputs);
   return {};
