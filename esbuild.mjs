@@ -1,5 +1,6 @@
 // One build for everything: extension host + engine + CLI + client (node/cjs), webviews (browser/iife),
 // and, with --tests, the unit tests and benchmarks. Type-checking is separate: `npm run typecheck`.
+import './scripts/node24.mjs';
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark (built out/bench/*.bench.js, and bench/*.bench.mjs) in its own process, one after another.
+import '../scripts/node24.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 // `npm start`: build, seed a demo workspace, open it in a real VS Code (code-server on 127.0.0.1) with
 // this extension loaded, and print the URL. Ctrl-C stops everything.
+import './node24.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 // `npm test`: type-check, build, unit + integration tests (node:test, real SQLite/HTTP/processes),
 // then the VS Code suites when present. Ends with one line "N passed, N failed"; exits non-zero on failure.
+import './node24.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

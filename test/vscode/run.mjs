@@ -1,5 +1,6 @@
 // VS Code suites inside code-server: (1) mocha in the real extension host, (2) Playwright UI checks.
 // Prints "N passed, N failed" last; exit code 1 on any failure.
+import '../../scripts/node24.mjs';
 import fs from 'node:fs';
 import { format } from 'node:util';
 import os from 'node:os';
