@@ -22,6 +22,17 @@ contexts.push(await esbuild.context({
   target: 'node22', external, entryNames: '[name]',
 }));
 
+// The demo pipeline's stage scripts, copied into the demo workspace as scripts/*.js (src/engine/pipeline/demo.ts):
+// self-contained (protobufjs, yaml, csv-parse bundled in; readable unless --production), no source maps.
+const demoStages = ['prepare', 'train', 'evaluate'].filter(s => exists(`src/demoPipeline/${s}.ts`));
+if (demoStages.length) {
+  contexts.push(await esbuild.context({
+    ...common, entryPoints: demoStages.map(s => `src/demoPipeline/${s}.ts`), outdir: 'dist/demo-pipeline', platform: 'node',
+    format: 'cjs', target: 'node18', sourcemap: false,
+    banner: { js: '// MLOps Workbench demo pipeline stage: built from src/demoPipeline/ by esbuild, dependencies bundled in.' },
+  }));
+}
+
 const webviewDir = path.join(root, 'webview');
 const panels = fs.existsSync(webviewDir)
   ? fs.readdirSync(webviewDir).filter(d => fs.existsSync(path.join(webviewDir, d, 'main.ts')))

@@ -7,10 +7,12 @@ import { newToken } from './engine/server/security';
 import { addLogSink, stderrSink } from './engine/log';
 import { MlflowError, StoreError } from './engine/errors';
 import { seedDemo, seedDemoRegistry } from './engine/tracking/demo';
+import { seedDemoPipeline } from './engine/pipeline/demo';
 import { formatRunsTable, formatRun } from './cliFormat';
 import { addRegistryCommands } from './cliRegistry';
 import { addServeCommand } from './cliServe';
 import { addPredictCommand } from './cliPredict';
+import { addPipelineCommands } from './cliPipeline';
 
 const program = new Command();
 program.name('mlops').description('MLOps Workbench: local-first experiment tracking, MLflow-compatible').version('0.1.0')
@@ -93,7 +95,7 @@ program.command('demo').description('seed the workspace with demo experiments an
     const e = Engine.open(ws(), { git: false });
     try {
       const seeded = seedDemo(e, { points: o.points });
-      print({ ...seeded, modelVersions: await seedDemoRegistry(e) });
+      print({ ...seeded, modelVersions: await seedDemoRegistry(e), pipelineFiles: seedDemoPipeline(ws()).written.length });
     } finally {
       e.close();
     }
@@ -102,6 +104,7 @@ program.command('demo').description('seed the workspace with demo experiments an
 addRegistryCommands(program, () => Engine.open(ws(), { git: false }), print);
 addServeCommand(program, ws, print);
 addPredictCommand(program, () => Engine.open(ws(), { git: false }), print);
+addPipelineCommands(program, ws, print);
 
 program.exitOverride();
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -16,6 +16,8 @@ import { registerRegistryCommands } from './commands/registryCommands';
 import { registerServingCommands } from './commands/servingCommands';
 import { EndpointsTree } from './views/endpointsTree';
 import { EndpointProcess } from './process/endpointProcess';
+import { PipelineFeature } from './pipeline/pipelineFeature';
+import { registerPipelineCommands } from './commands/pipelineCommands';
 import type { Run } from '../shared/dto';
 
 export interface MlopsApi {
@@ -27,7 +29,7 @@ export interface MlopsApi {
   /** Resolves when the tracking server is up (for tests and other extensions). */
   ready(): Promise<string>;
   /** For the extension-host test suite only. */
-  readonly __test: { tree: ExperimentsTree; models: ModelsTree; endpoints: EndpointsTree; runCards: RunCardMessaging; activationMs: number };
+  readonly __test: { tree: ExperimentsTree; models: ModelsTree; endpoints: EndpointsTree; runCards: RunCardMessaging; activationMs: number; pipeline: PipelineFeature };
 }
 
 const TOKEN_KEY = 'mlops.server.token';
@@ -40,6 +42,7 @@ export class Extension extends Disposable {
   readonly treeView: vscode.TreeView<Node>;
   readonly models: ModelsTree;
   readonly endpoints: EndpointsTree;
+  readonly pipeline: PipelineFeature;
   client?: EngineClient;
   private token?: string;
   private startPromise?: Promise<string>;
@@ -67,6 +70,7 @@ export class Extension extends Disposable {
       if (n) serving.show(); else serving.hide();
     }));
     this.track(vscode.window.createTreeView('mlops.models', { treeDataProvider: this.models, showCollapseAll: true }));
+    this.pipeline = this.track(new PipelineFeature(context.extensionPath, this.workspace, this.out));
     if (this.workspace) {
       this.engine = this.track(new EngineProcess(context.extensionPath, this.workspace, this.out, () => ({ port: cfg().get('server.port', 0), token: this.token })));
       this.track(new ServerStatusBar(this.engine));
@@ -79,6 +83,7 @@ export class Extension extends Disposable {
     registerRunCommands(this);
     registerRegistryCommands(this);
     registerServingCommands(this);
+    registerPipelineCommands(this, this.pipeline);
     if (this.workspace) this.watchExternalEndpoints(this.workspace);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
@@ -164,6 +169,7 @@ export class Extension extends Disposable {
     this.client = url ? new EngineClient(url, this.token) : undefined;
     this.tree.setClient(this.client);
     this.models.setClient(this.client);
+    this.pipeline.model.setClient(this.client);
     this._onClient.fire(this.client);
     applyTerminalEnv(this.context.environmentVariableCollection, url, this.token);
   }
@@ -185,7 +191,7 @@ export class Extension extends Disposable {
       logParams: (id, p) => clientOrThrow().logParams(id, p),
       endRun: async (id, st) => (await this.ensureClient()).client.endRun(id, st),
       ready: () => this.start(),
-      __test: { tree: this.tree, models: this.models, endpoints: this.endpoints, runCards: this.runCards, activationMs: this.activationMs },
+      __test: { tree: this.tree, models: this.models, endpoints: this.endpoints, runCards: this.runCards, activationMs: this.activationMs, pipeline: this.pipeline },
     };
   }
 }

@@ -145,3 +145,47 @@ export interface AuditEntry {
   gates: GateResult[];
   overridden: boolean;
 }
+
+// ---- pipelines (GET /api/2.0/mlops/pipelines/list and /status; MLOps' own, not MLflow's) ----
+export type StageStateDto = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed';
+/** A problem in a pipeline definition; `file` relative to the workspace (posix) when inside it; 1-based. */
+export interface DefinitionErrorDto { message: string; file: string; line: number; col: number; stages?: string[] }
+export interface PipelineListItem { file: string; stages: number; error?: DefinitionErrorDto }
+export interface PipelineListResponse { pipelines: PipelineListItem[] }
+export type StageChangeDto =
+  | { kind: 'never-run' }
+  | { kind: 'always-changed' }
+  | { kind: 'cmd'; from: string; to: string }
+  | { kind: 'deps'; path: string; change: 'modified' | 'added' | 'removed' | 'missing' }
+  | { kind: 'params'; key: string; from?: unknown; to?: unknown } // a missing value is absent from the JSON
+  | { kind: 'outs'; path: string; change: 'modified' | 'missing' | 'added' | 'removed' };
+export interface StageStatusDto {
+  stage: string;
+  state: StageStateDto;
+  changes: StageChangeDto[];
+  /** "deps changed: data/raw/x.csv", "params changed: train.lr 0.01 → 0.02", "outs missing: model.onnx", "cmd changed", "never run", "always changed". */
+  reasons: string[];
+  lastRunId?: string;
+  lastFinishedAt?: number;
+}
+export interface PipelineStageDto {
+  name: string;
+  cmd: string[];
+  wdir: string;
+  deps: string[];
+  outs: { path: string; cache: boolean; persist: boolean; kind: 'out' | 'metric' | 'plot' }[];
+  metrics: string[];
+  plots: string[];
+  params: { file: string; keys: string[] }[];
+  frozen: boolean;
+  desc?: string;
+  line: number;
+  col: number;
+  upstream: string[];
+  downstream: string[];
+  status: StageStatusDto;
+}
+/** A valid definition gives order + stages; an invalid one (still HTTP 200: the file's problem) gives error. */
+export type PipelineStatusDto =
+  | { file: string; order: string[]; stages: PipelineStageDto[]; error?: undefined }
+  | { file: string; error: DefinitionErrorDto & { stages: string[] }; order?: undefined; stages?: undefined };

@@ -92,3 +92,28 @@ export type LineageToWebview = {
   lineage: import('./dto').Lineage;
   audit: import('./dto').AuditEntry[];
 };
+
+// ---- pipeline DAG panel ----
+export type DagStageState = import('./dto').StageStateDto;
+export interface DagStage {
+  name: string;
+  state: DagStageState;
+  /** "up to date", "changed: params", … */
+  text: string;
+  cmd: string;
+  desc?: string;
+  reasons: string[];
+  upstream: string[];
+  lastRunId?: string;
+}
+export type DagToHost =
+  | { type: 'ready' }
+  | { type: 'run'; file: string; stage: string }
+  | { type: 'openRun'; runId: string }
+  | { type: 'openDefinition'; file: string; stage: string }
+  | { type: 'selectFile'; file: string };
+export type DagToWebview =
+  | { type: 'dag'; file: string; files: string[]; stages: DagStage[]; error?: string; running: boolean }
+  | { type: 'empty'; message: string };
+/** What the DAG panel keeps across reloads. */
+export interface DagState extends PanelState { file?: string; selected?: string }

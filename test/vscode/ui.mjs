@@ -122,5 +122,38 @@ export async function uiSuite(browser, cs, ws, record) {
     await row.locator('text=/[1-9][0-9.]* req\\/s|0\\.[1-9][0-9]* req\\/s/').waitFor({ timeout: 15000 });
     await shot('endpoints');
   });
+  const pipelinePane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Pipeline' }) });
+  const stageRows = text => pipelinePane.locator('.monaco-list-row', { hasText: text });
+  await step('the Pipeline view lists the demo stages with their status', async () => {
+    await palette('View: Close All Editors');
+    const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+    await dontSave.click({ timeout: 3000 }).catch(() => undefined); // the test requests above left untitled editors
+    const header = pipelinePane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    for (const s of ['prepare', 'train', 'evaluate']) await stageRows(s).first().waitFor({ timeout: 30000 });
+    await stageRows('never run').nth(2).waitFor({ timeout: 10000 });
+    await shot('pipeline-view');
+  });
+  await step('Run Pipeline from the view title: the terminal streams the log, every stage ends up to date', async () => {
+    const header = pipelinePane.locator('.pane-header');
+    await header.hover();
+    await header.locator('.action-label[aria-label^="Run Pipeline"]').click({ timeout: 5000 }).catch(() => palette('MLOps: Run Pipeline'));
+    await page.locator('.terminal-tab, .single-terminal-tab, .tabs-list .monaco-list-row', { hasText: 'MLOps Pipeline' }).first().waitFor({ timeout: 30000 }).catch(() => undefined);
+    await stageRows('up to date').nth(2).waitFor({ timeout: 120000 });
+    await page.waitForTimeout(500);
+    await shot('pipeline-ran');
+  });
+  await step('the DAG webview draws one node per stage, coloured by status, with its edges', async () => {
+    await palette('MLOps: Show Pipeline DAG');
+    const nodes = webview().locator('.dag-node');
+    await nodes.nth(2).waitFor({ timeout: 30000 });
+    const states = await nodes.evaluateAll(ns => ns.map(n => `${n.getAttribute('data-stage')}=${n.getAttribute('data-state')}`));
+    if (states.join(' ') !== 'prepare=up-to-date train=up-to-date evaluate=up-to-date') throw new Error(`nodes: ${states.join(' ')}`);
+    const edges = await webview().locator('.dag-edge').count();
+    if (edges !== 3) throw new Error(`${edges} edges, expected 3 (prepare→train, prepare→evaluate, train→evaluate)`);
+    await webview().locator('.dag-node[data-stage="train"]').click();
+    await webview().locator('.dag-detail[data-stage="train"]').waitFor({ timeout: 10000 });
+    await shot('pipeline-dag');
+  });
   await page.close();
 }

@@ -7,6 +7,7 @@ import * as art from './handlers/artifacts';
 import * as lm from './handlers/loggedModels';
 import * as meta from './handlers/meta';
 import * as reg from './handlers/registry';
+import * as pipe from './handlers/pipeline';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface Route {
@@ -96,6 +97,8 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/mlops/registry/lineage', handler: reg.lineage },
   { method: 'GET', path: '/mlops/registry/run-versions', handler: reg.runVersions },
   { method: 'GET', path: '/mlops/version', handler: meta.changeVersion },
+  { method: 'GET', path: '/mlops/pipelines/list', handler: pipe.list },
+  { method: 'GET', path: '/mlops/pipelines/status', handler: pipe.status },
 ];
 
 /** Routes outside the /api/2.0 prefix. */

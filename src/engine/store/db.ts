@@ -8,6 +8,7 @@ import m0001 from './migrations/0001_tracking.sql';
 import m0002 from './migrations/0002_metric_tiles.sql';
 import m0003 from './migrations/0003_registry.sql';
 import m0004 from './migrations/0004_serving_log.sql';
+import m0005 from './migrations/0005_pipeline.sql';
 
 export type Db = Database.Database;
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
   { name: '0002_metric_tiles', sql: m0002 },
   { name: '0003_registry', sql: m0003 },
   { name: '0004_serving_log', sql: m0004 },
+  { name: '0005_pipeline', sql: m0005 },
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 const APPLICATION_ID = 0x4d4c4f50; // "MLOP"

@@ -10,6 +10,7 @@ import { InputsRepo } from './inputsRepo';
 import { LoggedModelsRepo } from './loggedModelsRepo';
 import { RegistryRepo } from './registryRepo';
 import { ServingLogRepo } from './servingLogRepo';
+import { PipelineRepo } from './pipelineRepo';
 
 export type ChangeKind = 'experiment' | 'run' | 'metric' | 'model' | 'registry';
 export interface Change {
@@ -27,6 +28,7 @@ export class Store {
   readonly loggedModels: LoggedModelsRepo;
   readonly registry: RegistryRepo;
   readonly servingLog: ServingLogRepo;
+  readonly pipeline: PipelineRepo;
   readonly events = new EventEmitter();
   private version = 0;
   private lastDataVersion = -1;
@@ -40,6 +42,7 @@ export class Store {
     this.loggedModels = new LoggedModelsRepo(db);
     this.registry = new RegistryRepo(db);
     this.servingLog = new ServingLogRepo(db);
+    this.pipeline = new PipelineRepo(db);
     this.events.setMaxListeners(100);
   }
 

@@ -284,3 +284,180 @@ suite('Endpoints started in a terminal', () => {
     }
   });
 });
+
+suite('Pipelines in VS Code', () => {
+  const pipe = () => api.__test.pipeline;
+  const stages = () => pipe().model.pipelines.find(p => p.file === 'dvc.yaml')?.stages ?? [];
+  const state = name => stages().find(s => s.name === name).status;
+  const tabs = () => vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => t.label);
+
+  test('the Pipeline view lists the demo stages in DAG order, never run, with CodeLens above each stage', async () => {
+    await until(async () => { await pipe().model.refresh(); return pipe().model.pipelines.some(p => p.file === 'dvc.yaml'); });
+    const tree = pipe().tree;
+    const nodes = tree.getChildren();
+    assert.deepStrictEqual(nodes.map(n => n.stage), ['prepare', 'train', 'evaluate']);
+    for (const n of nodes) {
+      const item = tree.getTreeItem(n);
+      assert.strictEqual(item.description, 'never run');
+      assert.strictEqual(item.contextValue, 'stage.never-run');
+      assert.match(item.tooltip.value, new RegExp(`node scripts/${n.stage}\\.js`));
+    }
+    assert.match(tree.getTreeItem(nodes[1]).tooltip.value, /train\.lr/);
+    const uri = vscode.Uri.file(path.join(ws(), 'dvc.yaml'));
+    await vscode.window.showTextDocument(uri);
+    const lenses = await until(async () => { const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri); return l.length >= 6 && l; });
+    const lines = stages().map(s => s.line - 1);
+    for (const line of lines) {
+      const titles = lenses.filter(l => l.range.start.line === line).map(l => l.command.title);
+      assert.deepStrictEqual(titles, ['▶ Run', 'never run'], `lenses on line ${line + 1}`);
+    }
+    assert.strictEqual(lenses.find(l => l.command.title === '▶ Run').command.command, 'mlops.pipeline.runWithUpstream');
+  });
+
+  test('running is refused in an untrusted workspace (checked before any process starts)', async () => {
+    const runner = pipe().runner;
+    const before = vscode.window.terminals.length;
+    assert.throws(() => runner.start(api.trackingUri, undefined, {}, false), /trust this workspace/);
+    assert.strictEqual(runner.running, false);
+    assert.strictEqual(vscode.window.terminals.length, before, 'no terminal opened');
+  });
+
+  test('MLOps: Run Pipeline runs every stage in the terminal; all up to date; each stage run tracked', async function () {
+    this.timeout(180000);
+    const seen = new Set();
+    const sub = pipe().model.onDidChange(() => { for (const s of stages()) seen.add(`${s.name}:${s.status.state}`); });
+    const t0 = Date.now();
+    const result = await vscode.commands.executeCommand('mlops.pipeline.run');
+    sub.dispose();
+    console.log(`demo pipeline: exit ${result && result.code} in ${Date.now() - t0} ms; states seen: ${[...seen].join(' ')}`);
+    assert.ok(result, 'the command returned a result');
+    assert.strictEqual(result.code, 0);
+    assert.deepStrictEqual(result.failed, []);
+    assert.ok(vscode.window.terminals.some(t => t.name === 'MLOps Pipeline'), 'the MLOps Pipeline terminal is open');
+    for (const n of ['prepare', 'train', 'evaluate']) {
+      assert.strictEqual(state(n).state, 'up-to-date', `${n}: ${state(n).reasons}`);
+      assert.ok(state(n).lastRunId, `${n} has a last run`);
+    }
+    assert.strictEqual(pipe().tree.getTreeItem({ kind: 'stage', file: 'dvc.yaml', stage: 'train' }).description, 'up to date');
+    assert.strictEqual(pipe().tree.getTreeItem({ kind: 'stage', file: 'dvc.yaml', stage: 'train' }).contextValue, 'stage.up-to-date.hasRun');
+    // The stage runs are runs: in the Experiments view under the pipeline's experiment, tagged with their stage.
+    const tree = api.__test.tree;
+    const exp = await until(async () => (await tree.getChildren()).find(e => e.name === 'pipeline: dvc.yaml'));
+    const runs = await tree.getChildren(exp);
+    for (const n of ['prepare', 'train', 'evaluate']) {
+      const node = runs.find(r => r.kind === 'run' && r.run.info.run_id === state(n).lastRunId);
+      assert.ok(node, `${n}'s run is in the Experiments view`);
+      assert.strictEqual(node.run.info.status, 'FINISHED');
+      assert.strictEqual(node.run.data.tags.find(t => t.key === 'mlops.pipeline.stage').value, n);
+    }
+    // Show Log opens the stage.log artifact of the last run; Open Last Run opens the run view.
+    const log = await vscode.commands.executeCommand('mlops.pipeline.showLog', { file: 'dvc.yaml', stage: 'train' });
+    assert.ok(log && fs.readFileSync(log, 'utf8').length > 0, 'stage.log has the output');
+    assert.strictEqual(path.basename(vscode.window.activeTextEditor.document.uri.fsPath), 'stage.log');
+    const runId = await vscode.commands.executeCommand('mlops.pipeline.openLastRun', { file: 'dvc.yaml', stage: 'evaluate' });
+    assert.strictEqual(runId, state('evaluate').lastRunId);
+    await until(() => tabs().includes('Run: evaluate'));
+  });
+
+  test('editing params.yaml marks train "changed: params" (file watcher); Run with Upstream brings it back, prepare cached', async function () {
+    this.timeout(120000);
+    const file = path.join(ws(), 'params.yaml');
+    const before = fs.readFileSync(file, 'utf8');
+    const prepareRun = state('prepare').lastRunId;
+    fs.writeFileSync(file, before.replace(/lr: 0\.5/, 'lr: 0.25'));
+    await until(() => state('train').state === 'changed', 20000); // no explicit refresh: the watcher sees params.yaml
+    assert.strictEqual(pipe().tree.getTreeItem({ kind: 'stage', file: 'dvc.yaml', stage: 'train' }).description, 'changed: params');
+    assert.ok(state('train').reasons.some(r => /train\.lr/.test(r) && /0\.5/.test(r) && /0\.25/.test(r)), state('train').reasons.join('; '));
+    assert.strictEqual(state('prepare').state, 'up-to-date');
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', vscode.Uri.file(path.join(ws(), 'dvc.yaml')));
+    assert.ok(lenses.some(l => l.command.title === 'changed: params'), 'the CodeLens shows the change');
+    const result = await vscode.commands.executeCommand('mlops.pipeline.runWithUpstream', { file: 'dvc.yaml', stage: 'evaluate' });
+    assert.strictEqual(result.code, 0);
+    for (const n of ['prepare', 'train', 'evaluate']) assert.strictEqual(state(n).state, 'up-to-date', n);
+    assert.strictEqual(state('prepare').lastRunId, prepareRun, 'prepare was not run again (cached)');
+    const forced = await vscode.commands.executeCommand('mlops.pipeline.forceRun', { file: 'dvc.yaml', stage: 'prepare' });
+    assert.strictEqual(forced.code, 0);
+    assert.notStrictEqual(state('prepare').lastRunId, prepareRun, 'Force Run re-ran an up-to-date stage');
+  });
+
+  test('a definition error becomes a diagnostic at its line, and goes when the file is fixed', async function () {
+    this.timeout(60000);
+    const dir = path.join(ws(), 'broken');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'dvc.yaml');
+    const uri = vscode.Uri.file(file);
+    fs.writeFileSync(file, 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n  b:\n    deps: [a.txt]\n');
+    try {
+      const diags = await until(() => { const d = vscode.languages.getDiagnostics(uri); return d.length && d; }, 20000);
+      assert.match(diags[0].message, /stage 'b' has no 'cmd'/);
+      assert.strictEqual(diags[0].range.start.line, 4);
+      // Two files now: one node per dvc.yaml, the broken one marked invalid.
+      const roots = pipe().tree.getChildren();
+      assert.deepStrictEqual(roots.map(r => r.file).sort(), ['broken/dvc.yaml', 'dvc.yaml']);
+      assert.strictEqual(pipe().tree.getTreeItem(roots.find(r => r.file === 'broken/dvc.yaml')).contextValue, 'pipeline.invalid');
+      fs.writeFileSync(file, 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n  b:\n    cmd: echo b\n    deps: [a.txt]\n');
+      await until(() => vscode.languages.getDiagnostics(uri).length === 0, 20000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await until(() => pipe().tree.getChildren().length === 3, 20000);
+  });
+
+  test('Cancel, Ctrl+C in the terminal and closing the terminal each stop a running stage: exit 130, run KILLED', async function () {
+    this.timeout(120000);
+    const dir = path.join(ws(), 'slow');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'dvc.yaml'), 'stages:\n  sleep:\n    cmd: node -e "setTimeout(() => {}, 60000)"\n');
+    const terminal = () => vscode.window.terminals.find(t => t.name === 'MLOps Pipeline');
+    const ways = {
+      'the Cancel command': async () => assert.strictEqual(await vscode.commands.executeCommand('mlops.pipeline.cancel'), true),
+      'Ctrl+C in the terminal': async () => terminal().sendText('\x03', false),
+      'closing the terminal': async () => terminal().dispose(),
+    };
+    try {
+      await until(async () => { await pipe().model.refresh(); return pipe().model.find('slow/dvc.yaml', 'sleep'); }, 20000);
+      for (const [way, stop] of Object.entries(ways)) {
+        const pending = vscode.commands.executeCommand('mlops.pipeline.runStage', { file: 'slow/dvc.yaml', stage: 'sleep' });
+        await until(() => pipe().model.find('slow/dvc.yaml', 'sleep')?.status.state === 'running', 30000);
+        assert.match(String(pipe().tree.getTreeItem({ kind: 'stage', file: 'slow/dvc.yaml', stage: 'sleep' }).iconPath.id), /spin/);
+        await stop();
+        const result = await pending;
+        assert.strictEqual(result.cancelled, true, way);
+        assert.strictEqual(result.code, 130, way);
+        assert.notStrictEqual(pipe().model.find('slow/dvc.yaml', 'sleep').status.state, 'running', way);
+        const exp = (await (await fetch(`${api.trackingUri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent('pipeline: slow/dvc.yaml')}`)).json()).experiment;
+        const runs = (await post(api.trackingUri, 'runs/search', { experiment_ids: [exp.experiment_id] })).runs;
+        assert.strictEqual(runs[0].info.status, 'KILLED', way);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a failing stage: the command reports it, the view shows it failed, its log is there', async function () {
+    this.timeout(60000);
+    const dir = path.join(ws(), 'boom');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'dvc.yaml'), 'stages:\n  boom:\n    cmd: node -e "console.log(\'about to fail\'); process.exit(3)"\n');
+    try {
+      await until(async () => { await pipe().model.refresh(); return pipe().model.find('boom/dvc.yaml', 'boom'); }, 20000);
+      const result = await vscode.commands.executeCommand('mlops.pipeline.run', { kind: 'pipeline', file: 'boom/dvc.yaml' });
+      assert.strictEqual(result.code, 1);
+      assert.strictEqual(result.cancelled, false);
+      assert.deepStrictEqual(result.failed, ['boom']);
+      const item = pipe().tree.getTreeItem({ kind: 'stage', file: 'boom/dvc.yaml', stage: 'boom' });
+      assert.strictEqual(item.description, 'failed');
+      assert.strictEqual(item.contextValue, 'stage.failed.hasRun');
+      const log = await vscode.commands.executeCommand('mlops.pipeline.showLog', { file: 'boom/dvc.yaml', stage: 'boom' });
+      assert.match(fs.readFileSync(log, 'utf8'), /about to fail/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('Show Pipeline DAG opens the DAG webview', async () => {
+    const panel = await vscode.commands.executeCommand('mlops.pipeline.showDag', { file: 'dvc.yaml' });
+    assert.ok(panel, 'panel created');
+    await until(() => tabs().includes('Pipeline · dvc.yaml'));
+  });
+});
