@@ -13,6 +13,8 @@ import { addRegistryCommands } from './cliRegistry';
 import { addServeCommand } from './cliServe';
 import { addPredictCommand } from './cliPredict';
 import { addPipelineCommands } from './cliPipeline';
+import { addDriftCommands } from './cliDrift';
+import { seedDemoDrift } from './engine/drift/demo';
 
 const program = new Command();
 program.name('mlops').description('MLOps Workbench: local-first experiment tracking, MLflow-compatible').version('0.1.0')
@@ -95,7 +97,7 @@ program.command('demo').description('seed the workspace with demo experiments an
     const e = Engine.open(ws(), { git: false });
     try {
       const seeded = seedDemo(e, { points: o.points });
-      print({ ...seeded, modelVersions: await seedDemoRegistry(e), pipelineFiles: seedDemoPipeline(ws()).written.length });
+      print({ ...seeded, modelVersions: await seedDemoRegistry(e), pipelineFiles: seedDemoPipeline(ws()).written.length, driftFiles: seedDemoDrift(ws()).written.length });
     } finally {
       e.close();
     }
@@ -105,6 +107,7 @@ addRegistryCommands(program, () => Engine.open(ws(), { git: false }), print);
 addServeCommand(program, ws, print);
 addPredictCommand(program, () => Engine.open(ws(), { git: false }), print);
 addPipelineCommands(program, ws, print);
+addDriftCommands(program, ws, print);
 
 program.exitOverride();
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -18,6 +18,8 @@ import { EndpointsTree } from './views/endpointsTree';
 import { EndpointProcess } from './process/endpointProcess';
 import { PipelineFeature } from './pipeline/pipelineFeature';
 import { registerPipelineCommands } from './commands/pipelineCommands';
+import { DriftFeature } from './drift/driftFeature';
+import { registerDriftCommands } from './commands/driftCommands';
 import type { Run } from '../shared/dto';
 
 export interface MlopsApi {
@@ -29,7 +31,7 @@ export interface MlopsApi {
   /** Resolves when the tracking server is up (for tests and other extensions). */
   ready(): Promise<string>;
   /** For the extension-host test suite only. */
-  readonly __test: { tree: ExperimentsTree; models: ModelsTree; endpoints: EndpointsTree; runCards: RunCardMessaging; activationMs: number; pipeline: PipelineFeature };
+  readonly __test: { tree: ExperimentsTree; models: ModelsTree; endpoints: EndpointsTree; runCards: RunCardMessaging; activationMs: number; pipeline: PipelineFeature; drift: DriftFeature };
 }
 
 const TOKEN_KEY = 'mlops.server.token';
@@ -43,6 +45,7 @@ export class Extension extends Disposable {
   readonly models: ModelsTree;
   readonly endpoints: EndpointsTree;
   readonly pipeline: PipelineFeature;
+  readonly drift: DriftFeature;
   client?: EngineClient;
   private token?: string;
   private startPromise?: Promise<string>;
@@ -58,7 +61,8 @@ export class Extension extends Disposable {
     this.tree = this.track(new ExperimentsTree(() => cfg().get('tree.pageSize', 200), () => cfg().get('tree.keyMetric', '')));
     this.treeView = this.track(vscode.window.createTreeView('mlops.experiments', { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
     this.models = this.track(new ModelsTree());
-    this.endpoints = this.track(new EndpointsTree());
+    this.drift = this.track(new DriftFeature(context.extensionUri, this.workspace, this.out, () => this.ensureClient()));
+    this.endpoints = this.track(new EndpointsTree(this.drift.model));
     this.track(vscode.window.createTreeView('mlops.endpoints', { treeDataProvider: this.endpoints }));
     const serving = this.track(vscode.window.createStatusBarItem('mlops.endpoints', vscode.StatusBarAlignment.Left, 49));
     serving.name = 'MLOps Endpoints';
@@ -84,6 +88,7 @@ export class Extension extends Disposable {
     registerRegistryCommands(this);
     registerServingCommands(this);
     registerPipelineCommands(this, this.pipeline);
+    registerDriftCommands(this, this.drift);
     if (this.workspace) this.watchExternalEndpoints(this.workspace);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
@@ -170,6 +175,7 @@ export class Extension extends Disposable {
     this.tree.setClient(this.client);
     this.models.setClient(this.client);
     this.pipeline.model.setClient(this.client);
+    this.drift.model.setClient(this.client);
     this._onClient.fire(this.client);
     applyTerminalEnv(this.context.environmentVariableCollection, url, this.token);
   }
@@ -191,7 +197,7 @@ export class Extension extends Disposable {
       logParams: (id, p) => clientOrThrow().logParams(id, p),
       endRun: async (id, st) => (await this.ensureClient()).client.endRun(id, st),
       ready: () => this.start(),
-      __test: { tree: this.tree, models: this.models, endpoints: this.endpoints, runCards: this.runCards, activationMs: this.activationMs, pipeline: this.pipeline },
+      __test: { tree: this.tree, models: this.models, endpoints: this.endpoints, runCards: this.runCards, activationMs: this.activationMs, pipeline: this.pipeline, drift: this.drift },
     };
   }
 }

@@ -1,5 +1,6 @@
 // MLflow's JSON shapes (as its protos define them), shared by the engine, the TS client, the host and
 // the webviews. Types only.
+import type { DriftReport, StatTest } from '../engine/drift/types';
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export type LifecycleStage = 'active' | 'deleted';
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
@@ -189,3 +190,42 @@ export interface PipelineStageDto {
 export type PipelineStatusDto =
   | { file: string; order: string[]; stages: PipelineStageDto[]; error?: undefined }
   | { file: string; error: DefinitionErrorDto & { stages: string[] }; order?: undefined; stages?: undefined };
+
+// ---- drift monitoring (/api/2.0/mlops/drift/* and /mlops/monitors/*; MLOps' own) ----
+// The report itself is the engine's DriftReport (camelCase, as stored); envelopes are snake_case.
+export type { DriftReport };
+/** A data source: "data/x.csv", "run:<id>[:dataset]", "endpoint:<name>[@60m]", or the monitors.yaml mapping form. */
+export type DriftSourceDto = string | { file: string } | { run: string; dataset?: string } | { endpoint: string; window?: string | number };
+/** Per-column settings, keyed by column name or "default" (monitors.yaml `thresholds:`). */
+export interface DriftColumnSettingsDto { test?: StatTest; threshold?: number; bins?: number; categorical?: boolean; missing?: number; ignore?: boolean }
+export interface DriftCheckRequest {
+  reference: DriftSourceDto;
+  current: DriftSourceDto;
+  columns?: string[];
+  settings?: Record<string, DriftColumnSettingsDto>;
+  drift_share?: number;
+  /** Store the check (as an ad-hoc check without a monitor). */
+  store?: boolean;
+}
+export interface DriftCheckResponse { report: DriftReport; check_id?: number }
+export interface DriftCheckSummaryDto { id: number; time: number; drift: boolean; drifted_columns: number }
+export interface MonitorDto {
+  name: string;
+  description?: string;
+  /** One-line source references ("data/train.csv", "run:<id>:train", "endpoint:iris@60m"). */
+  reference: string;
+  current: string;
+  /** Empty = every column both data sets have. */
+  columns: string[];
+  schedule_minutes?: number;
+  /** The endpoint whose request log is read, when either source is one. */
+  endpoint?: string;
+  last_check?: DriftCheckSummaryDto;
+}
+/** A broken monitors.yaml still answers 200: no monitors and the error (file relative to the workspace). */
+export interface MonitorListResponse { monitors: MonitorDto[]; error?: { message: string; file: string; line: number; col: number } }
+export interface DriftCheckDto { id: number; monitor?: string; time: number; drift: boolean; report: DriftReport }
+export interface MonitorRunResponse { check: DriftCheckDto }
+export interface DriftColumnResultDto { test: StatTest; statistic?: number; p_value?: number; threshold: number; drift: boolean; severity: number }
+export interface MonitorHistoryResponse { checks: (DriftCheckSummaryDto & { columns: Record<string, DriftColumnResultDto> })[] }
+export interface DriftCheckGetResponse { check: DriftCheckDto }

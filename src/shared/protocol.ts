@@ -117,3 +117,36 @@ export type DagToWebview =
   | { type: 'empty'; message: string };
 /** What the DAG panel keeps across reloads. */
 export interface DagState extends PanelState { file?: string; selected?: string }
+
+// ---- drift report panel ----
+/** One stored check of a monitor as the history chart draws it (newest first, as the engine answers). */
+export type DriftHistoryCheck = import('./dto').MonitorHistoryResponse['checks'][number];
+export interface DriftReportMessage {
+  type: 'report';
+  report: import('./dto').DriftReport;
+  /** The monitor the check belongs to (re-run and history need it). */
+  monitor?: string;
+  checkId?: number;
+  /** The monitor's stored checks, newest first; absent for an ad-hoc comparison. */
+  history?: DriftHistoryCheck[];
+  /** Scroll to this section ("Open History"). */
+  focus?: 'history';
+}
+export type DriftToHost =
+  | { type: 'ready' }
+  | { type: 'runCheck'; monitor: string }
+  | { type: 'openCheck'; id: number }
+  | { type: 'openSource'; source: string };
+export type DriftToWebview =
+  | DriftReportMessage
+  | { type: 'loading'; message: string }
+  | { type: 'error'; message: string };
+/** What the drift panel keeps across reloads: which check (the host reloads it) and the UI's choices. */
+export interface DriftState extends PanelState {
+  checkId?: number;
+  monitor?: string;
+  /** Columns whose detail (histogram, history) is open. */
+  expanded?: string[];
+  /** Scroll to the history once the report is shown ("Open History"); the host's, not persisted. */
+  focus?: 'history';
+}

@@ -155,5 +155,50 @@ export async function uiSuite(browser, cs, ws, record) {
     await webview().locator('.dag-detail[data-stage="train"]').waitFor({ timeout: 10000 });
     await shot('pipeline-dag');
   });
+  // ---- Drift monitoring (helper D4) ----
+  const monitorsPane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Monitors' }) });
+  await step('the Monitors view lists the demo monitor; Run Check opens the drift report with the injected column flagged first', async () => {
+    await palette('View: Close All Editors');
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" }).click({ timeout: 3000 }).catch(() => undefined);
+    const header = monitorsPane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const monitorRow = monitorsPane.locator('.monaco-list-row', { hasText: 'customers' }).first();
+    await monitorRow.locator('text=never checked').waitFor({ timeout: 30000 });
+    await monitorRow.hover();
+    await monitorRow.locator('.action-label[aria-label^="Run Check"]').click({ timeout: 5000 }).catch(async () => {
+      await palette('MLOps: Run Check');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'customers' }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+    });
+    const rows = webview().locator('.columns-table tbody tr.col-row');
+    await rows.first().waitFor({ timeout: 60000 });
+    const first = await rows.first().getAttribute('data-column');
+    if (first !== 'session_minutes') throw new Error(`first row is ${first}, expected session_minutes`);
+    const drifted = await webview().locator('tr.col-row.drifted').evaluateAll(rs => rs.map(r => r.getAttribute('data-column')));
+    if (drifted.join(',') !== 'session_minutes') throw new Error(`drifted rows: ${drifted.join(', ')}`);
+    if ((await webview().locator('#dataset-verdict').innerText()).trim() !== 'Data-set drift') throw new Error('the data-set verdict is not drift');
+    await monitorRow.locator('text=/drift: session_minutes/').waitFor({ timeout: 10000 });
+  });
+  await step('the drift report draws the reference vs current histogram (non-empty canvas) and the history; screenshot', async () => {
+    const hist = webview().locator('tr.col-detail[data-column="session_minutes"] .histogram[data-rendered="true"] canvas');
+    await hist.waitFor({ timeout: 20000 });
+    const painted = await hist.evaluate(c => {
+      const { width, height } = c;
+      const px = c.getContext('2d').getImageData(0, 0, width, height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return { width, height, n };
+    });
+    if (!(painted.width > 0 && painted.height > 0 && painted.n > 500)) throw new Error(`histogram canvas ${JSON.stringify(painted)}`);
+    await webview().locator('.history .history-box[data-rendered="true"] canvas').waitFor({ timeout: 20000 });
+    console.log(`  histogram canvas ${painted.width}×${painted.height}, ${painted.n} painted pixels`);
+    for (const c of ['Notifications: Clear All Notifications', 'View: Hide Panel', 'View: Hide Secondary Side Bar']) await palette(c).catch(() => page.keyboard.press('Escape'));
+    await page.waitForTimeout(800);
+    await shot('drift-report');
+    await webview().locator('.history').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot('drift-report-history');
+  });
+  // ---- end drift monitoring ----
   await page.close();
 }

@@ -8,6 +8,7 @@ import * as lm from './handlers/loggedModels';
 import * as meta from './handlers/meta';
 import * as reg from './handlers/registry';
 import * as pipe from './handlers/pipeline';
+import * as drift from './handlers/drift';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface Route {
@@ -99,6 +100,11 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/mlops/version', handler: meta.changeVersion },
   { method: 'GET', path: '/mlops/pipelines/list', handler: pipe.list },
   { method: 'GET', path: '/mlops/pipelines/status', handler: pipe.status },
+  { method: 'POST', path: '/mlops/drift/check', handler: drift.check },
+  { method: 'GET', path: '/mlops/drift/checks/get', handler: drift.getCheck },
+  { method: 'GET', path: '/mlops/monitors/list', handler: drift.monitorsList },
+  { method: 'POST', path: '/mlops/monitors/run', handler: drift.monitorsRun },
+  { method: 'GET', path: '/mlops/monitors/history', handler: drift.monitorsHistory },
 ];
 
 /** Routes outside the /api/2.0 prefix. */

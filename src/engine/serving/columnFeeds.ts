@@ -27,8 +27,8 @@ function fill(target: Target, sig: TensorSignature, col: Column, off: number, k:
   };
   const isFloat = sig.type === 'float32' || sig.type === 'float64';
   const at = (idx: number) => Math.floor(idx / w) * k + off + (idx % w);
-  // Fast paths: typed numeric columns.
-  if (ArrayBuffer.isView(v) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array) && sig.type !== 'string' && sig.type !== 'bool') {
+  // Fast paths: typed numeric columns (with nulls, into float inputs only: there a null is NaN).
+  if (ArrayBuffer.isView(v) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array) && sig.type !== 'string' && sig.type !== 'bool' && (!col.nulls || isFloat)) {
     const num = v as Float64Array;
     if (isFloat && w === k) { (target as Float64Array).set(num); return; }
     const isIntSource = !(v instanceof Float32Array || v instanceof Float64Array);
@@ -45,7 +45,7 @@ function fill(target: Target, sig: TensorSignature, col: Column, off: number, k:
   const n = v.length;
   const cells = v as ArrayLike<Cell>;
   for (let i = 0; i < n; i++) {
-    const x = cells[i];
+    const x = col.nulls?.[i] ? null : cells[i];
     let out: number | bigint | string;
     if (sig.type === 'string') {
       if (typeof x === 'string') out = x;

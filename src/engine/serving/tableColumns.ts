@@ -24,6 +24,11 @@ export interface Column {
   name: string;
   values: Values;
   width: number;
+  /**
+   * 1 where the file holds null, on typed numeric columns of width 1 (`values` holds NaN there). Readers leave it out
+   * when no value of a piece is missing (a slice or a join may keep zeros only). Plain arrays spell missing as null.
+   */
+  nulls?: Uint8Array;
 }
 
 /** A run of rows: one entry per column, all of the same row count. `rowStart` is the first row's index in the file. */
@@ -43,32 +48,49 @@ export interface OutColumn {
 }
 
 const isTyped = (v: Values): v is Exclude<Values, Cell[]> => ArrayBuffer.isView(v);
+const isBig = (v: Values): v is BigInt64Array | BigUint64Array => v instanceof BigInt64Array || v instanceof BigUint64Array;
 
 function sliceValues(v: Values, start: number, end: number): Values {
   return isTyped(v) ? v.subarray(start, end) : v.slice(start, end);
 }
 
-/** Joins value runs: one typed array when every part has the same type, else a plain array. */
-function concatValues(parts: Values[]): Values {
-  if (parts.length === 1) return parts[0];
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const first = parts[0];
-  if (isTyped(first) && parts.every(p => p.constructor === first.constructor)) {
-    const out = new (first.constructor as new (n: number) => typeof first)(total);
+/**
+ * Joins the value runs of one column: one typed array when every part has the same type, a Float64Array when they
+ * are numeric typed arrays of different types (every value exact), else a plain array with null where a part's
+ * `nulls` says so. The null mask comes along with typed results.
+ */
+function concatValues(parts: Column[]): Pick<Column, 'values' | 'nulls'> {
+  const total = parts.reduce((n, p) => n + p.values.length, 0);
+  const first = parts[0].values;
+  const same = parts.every(p => p.values.constructor === first.constructor);
+  if (parts.every(p => isTyped(p.values)) && (same || !parts.some(p => isBig(p.values)))) {
+    const out = same ? new (first.constructor as new (n: number) => Float64Array)(total) : new Float64Array(total);
+    const nulls = parts.some(p => p.nulls) ? new Uint8Array(total) : undefined;
     let at = 0;
-    for (const p of parts) { (out as Float64Array).set(p as Float64Array, at); at += p.length; }
-    return out;
+    for (const p of parts) {
+      out.set(p.values as Float64Array, at);
+      if (p.nulls) nulls!.set(p.nulls, at);
+      at += p.values.length;
+    }
+    return nulls ? { values: out, nulls } : { values: out };
   }
   const out: Cell[] = new Array(total);
   let at = 0;
-  for (const p of parts) for (let i = 0; i < p.length; i++) out[at++] = (p as ArrayLike<Cell>)[i];
-  return out;
+  for (const { values, nulls } of parts) {
+    const cells = values as ArrayLike<Cell>;
+    for (let i = 0; i < cells.length; i++) out[at++] = nulls?.[i] ? null : cells[i];
+  }
+  return { values: out };
 }
 
 export function sliceChunk(c: Chunk, start: number, end: number): Chunk {
   return {
     rowStart: c.rowStart + start, rows: end - start,
-    columns: c.columns.map(col => ({ ...col, values: sliceValues(col.values, start * col.width, end * col.width) })),
+    columns: c.columns.map(col => {
+      const out = { ...col, values: sliceValues(col.values, start * col.width, end * col.width) };
+      if (col.nulls) out.nulls = col.nulls.subarray(start * col.width, end * col.width);
+      return out;
+    }),
   };
 }
 
@@ -80,7 +102,7 @@ function concatChunks(parts: Chunk[]): Chunk {
     columns: first.columns.map((col, j) => {
       const other = parts.find(p => p.columns[j].width !== col.width);
       if (other) throw invalid(`column '${col.name}' holds lists of ${col.width} values (row ${first.rowStart + 1}) and of ${other.columns[j].width} (row ${other.rowStart + 1})`);
-      return { ...col, values: concatValues(parts.map(p => p.columns[j].values)) };
+      return { name: col.name, width: col.width, ...concatValues(parts.map(p => p.columns[j])) };
     }),
   };
 }

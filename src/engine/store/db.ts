@@ -9,6 +9,7 @@ import m0002 from './migrations/0002_metric_tiles.sql';
 import m0003 from './migrations/0003_registry.sql';
 import m0004 from './migrations/0004_serving_log.sql';
 import m0005 from './migrations/0005_pipeline.sql';
+import m0006 from './migrations/0006_drift.sql';
 
 export type Db = Database.Database;
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
   { name: '0003_registry', sql: m0003 },
   { name: '0004_serving_log', sql: m0004 },
   { name: '0005_pipeline', sql: m0005 },
+  { name: '0006_drift', sql: m0006 },
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 const APPLICATION_ID = 0x4d4c4f50; // "MLOP"

@@ -11,6 +11,7 @@ import { LoggedModelsRepo } from './loggedModelsRepo';
 import { RegistryRepo } from './registryRepo';
 import { ServingLogRepo } from './servingLogRepo';
 import { PipelineRepo } from './pipelineRepo';
+import { DriftRepo } from './driftRepo';
 
 export type ChangeKind = 'experiment' | 'run' | 'metric' | 'model' | 'registry';
 export interface Change {
@@ -29,6 +30,7 @@ export class Store {
   readonly registry: RegistryRepo;
   readonly servingLog: ServingLogRepo;
   readonly pipeline: PipelineRepo;
+  readonly drift: DriftRepo;
   readonly events = new EventEmitter();
   private version = 0;
   private lastDataVersion = -1;
@@ -43,6 +45,7 @@ export class Store {
     this.registry = new RegistryRepo(db);
     this.servingLog = new ServingLogRepo(db);
     this.pipeline = new PipelineRepo(db);
+    this.drift = new DriftRepo(db);
     this.events.setMaxListeners(100);
   }
 

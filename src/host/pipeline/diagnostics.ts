@@ -1,21 +1,9 @@
 // A pipeline definition error (file, line, col, message) as a diagnostic on dvc.yaml or the params file;
 // replaced on every refresh, so it disappears once the file is fixed.
 import * as vscode from 'vscode';
-import fs from 'node:fs';
+import { rangeAt } from '../diagnosticRange';
 import { Disposable } from '../disposable';
 import type { PipelineModel } from './pipelineModel';
-
-/** From the error's column to the end of its line's text (one character when the file cannot be read). */
-function rangeAt(file: string, line: number, col: number): vscode.Range {
-  const l = Math.max(0, line - 1);
-  const c = Math.max(0, col - 1);
-  let end = c + 1;
-  try {
-    const text = fs.readFileSync(file, 'utf8').split(/\r?\n/)[l] ?? '';
-    end = Math.max(c + 1, text.trimEnd().length);
-  } catch { /* keep one character */ }
-  return new vscode.Range(l, c, l, end);
-}
 
 export class PipelineDiagnostics extends Disposable {
   readonly collection = this.track(vscode.languages.createDiagnosticCollection('mlops.pipeline'));

@@ -3,10 +3,21 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { EndpointProcess } from '../process/endpointProcess';
 
+/** A warning shown on an endpoint from elsewhere (drift monitors over its request log): icon, text, tooltip. */
+export interface EndpointBadges {
+  warningFor(e: EndpointProcess): string | undefined;
+  readonly onDidChangeBadges: vscode.Event<void>;
+}
+
 export class EndpointsTree extends Disposable implements vscode.TreeDataProvider<EndpointProcess> {
   private readonly _onDidChange = this.track(new vscode.EventEmitter<EndpointProcess | undefined>());
   readonly onDidChangeTreeData = this._onDidChange.event;
   readonly endpoints: EndpointProcess[] = [];
+
+  constructor(private readonly badges?: EndpointBadges) {
+    super();
+    if (badges) this.track(badges.onDidChangeBadges(() => this._onDidChange.fire(undefined)));
+  }
 
   add(e: EndpointProcess): void {
     this.endpoints.push(e);
@@ -44,6 +55,12 @@ export class EndpointsTree extends Disposable implements vscode.TreeDataProvider
       ? `${e.url?.replace('http://', '')} · ${s ? `${s.rps.toFixed(1)} req/s · p99 ${s.p99_ms} ms` : 'idle'}`
       : e.state === 'failed' ? `failed: ${e.error ?? ''}` : e.state;
     item.tooltip = new vscode.MarkdownString(`**${e.ref}**\n\n${e.url ?? ''}\n\nrequests ${s?.requests ?? 0} · errors ${s?.errors ?? 0} · p50 ${s?.p50_ms ?? 0} ms · p99 ${s?.p99_ms ?? 0} ms`);
+    const warning = this.badges?.warningFor(e);
+    if (warning) {
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+      item.description = `⚠ ${warning} · ${item.description}`;
+      item.tooltip.appendText(`\n\n⚠ ${warning}`);
+    }
     return item;
   }
 }

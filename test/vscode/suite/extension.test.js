@@ -461,3 +461,133 @@ suite('Pipelines in VS Code', () => {
     await until(() => tabs().includes('Pipeline · dvc.yaml'));
   });
 });
+
+// ---- Drift monitoring (helper D4) ----
+suite('Drift monitoring in VS Code', () => {
+  const drift = () => api.__test.drift;
+  const tabs = () => vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => t.label);
+  const monitorsFile = () => path.join(ws(), '.mlops', 'monitors.yaml');
+  let original;
+  const appendMonitor = text => fs.writeFileSync(monitorsFile(), `${original.trimEnd()}\n${text}`);
+  const monitorNode = name => drift().tree.getChildren().find(n => n.kind === 'monitor' && n.name === name);
+
+  suiteSetup(() => { original = fs.readFileSync(monitorsFile(), 'utf8'); });
+  suiteTeardown(() => { if (original) fs.writeFileSync(monitorsFile(), original); });
+
+  test('the Monitors view lists the demo monitor, not checked yet, with its sources and schedule', async () => {
+    await until(async () => { await drift().model.refresh(); return drift().model.get('customers'); }, 30000);
+    const roots = drift().tree.getChildren();
+    assert.deepStrictEqual(roots.map(n => n.name), ['customers']);
+    const item = drift().tree.getTreeItem(roots[0]);
+    assert.strictEqual(item.description, 'never checked');
+    assert.strictEqual(item.contextValue, 'monitor');
+    const details = drift().tree.getChildren(roots[0]).map(n => drift().tree.getTreeItem(n));
+    assert.deepStrictEqual(details.map(d => d.label), ['Not checked yet', 'Reference', 'Current', 'Schedule']);
+    assert.strictEqual(details[1].description, 'data/drift/reference.csv');
+    assert.match(details[3].description, /every 60 min/);
+    assert.strictEqual(drift().view.badge, undefined);
+  });
+
+  test('Run Check flags exactly the injected column, first; the view, its badge and the report show it', async () => {
+    const check = await vscode.commands.executeCommand('mlops.monitor.run', monitorNode('customers'));
+    assert.ok(check, 'the command returned the check');
+    assert.deepStrictEqual(check.report.driftedColumns, ['session_minutes']);
+    assert.strictEqual(check.report.columns[0].column, 'session_minutes', 'most severe first');
+    assert.ok(check.report.columns.slice(1).every(c => !c.verdict.drift), 'no other column drifted');
+    assert.strictEqual(check.report.drift, true);
+    const item = drift().tree.getTreeItem(monitorNode('customers'));
+    assert.match(String(item.description), /^drift: session_minutes · /);
+    assert.strictEqual(item.iconPath.id, 'warning');
+    assert.strictEqual(item.contextValue, 'monitor.drift.checked');
+    assert.strictEqual(drift().view.badge.value, 1);
+    await until(() => tabs().includes('Drift · customers'));
+    const panel = [...drift().panels].find(p => p.target.monitor === 'customers');
+    await until(() => panel.last && panel.last.check.id === check.id, 20000);
+    assert.strictEqual(panel.last.history[0].id, check.id, 'the history comes with it, newest first');
+    assert.deepStrictEqual(Object.entries(panel.last.history[0].columns).filter(([, c]) => c.drift).map(([k]) => k), ['session_minutes']);
+  });
+
+  test('schedule: the tick checks due monitors; a newly drifting column notifies once, a standing drift stays quiet', async function () {
+    this.timeout(60000);
+    const before = drift().notifier.shown.length;
+    assert.deepStrictEqual(await drift().scheduler.tick(Date.now() + 61 * 60000), ['customers'], 'an hourly monitor is due an hour after its check');
+    assert.strictEqual(drift().notifier.shown.length, before, 'session_minutes drifted already: no second notification');
+    appendMonitor('  customers-1m:\n    reference: {file: data/drift/reference.csv}\n    current: {file: data/drift/current.csv}\n    schedule: 1m\n');
+    await until(async () => { await drift().model.refresh(); return drift().model.get('customers-1m'); });
+    assert.deepStrictEqual(await drift().scheduler.tick(Date.now() + 2 * 60000), ['customers-1m'], 'a never-checked monitor is due its schedule after the window opened');
+    const notice = drift().notifier.shown[before];
+    assert.ok(notice, 'a notification was shown');
+    assert.strictEqual(notice.message, 'Drift detected in monitor customers-1m: session_minutes');
+    assert.strictEqual(drift().notifier.shown.length, before + 1);
+    assert.strictEqual(drift().view.badge.value, 2);
+    // Open History shows the customers monitor's checks (the manual one and the scheduled one).
+    const panel = await vscode.commands.executeCommand('mlops.monitor.openHistory', 'customers');
+    await until(() => panel.last && panel.last.history.length >= 2, 20000);
+    assert.ok(panel.last.history.every(c => c.drift));
+  });
+
+  test('a monitors.yaml error is a diagnostic at its line and column and an error item in the view; fixing the file clears both', async () => {
+    const uri = vscode.Uri.file(monitorsFile());
+    fs.writeFileSync(monitorsFile(), original.replace('schedule: 60m', 'schedule: soon'));
+    const diags = await until(() => { const d = vscode.languages.getDiagnostics(uri); return d.length && d; }, 20000);
+    const line = original.split('\n').findIndex(l => l.includes('schedule: 60m'));
+    assert.match(diags[0].message, /'schedule' must be a duration/);
+    assert.strictEqual(diags[0].range.start.line, line);
+    assert.strictEqual(diags[0].range.start.character, original.split('\n')[line].indexOf('60m'));
+    const roots = drift().tree.getChildren();
+    assert.strictEqual(roots.length, 1);
+    assert.strictEqual(roots[0].kind, 'message');
+    assert.ok(roots[0].error);
+    assert.match(roots[0].text, /monitors\.yaml:\d+:\d+/);
+    fs.writeFileSync(monitorsFile(), original);
+    await until(() => vscode.languages.getDiagnostics(uri).length === 0, 20000);
+    await until(() => monitorNode('customers'), 20000);
+  });
+
+  test('Compare with Reference… on a data file opens an ad-hoc report', async () => {
+    const current = vscode.Uri.file(path.join(ws(), 'data', 'drift', 'current.csv'));
+    const r = await vscode.commands.executeCommand('mlops.drift.compareWithReference', current, { reference: path.join(ws(), 'data', 'drift', 'reference.csv') });
+    assert.ok(r && r.checkId > 0, 'stored, so the panel survives a reload');
+    assert.deepStrictEqual(r.report.driftedColumns, ['session_minutes']);
+    assert.strictEqual(r.report.reference.source, 'data/drift/reference.csv');
+    await until(() => tabs().includes('Drift · current.csv vs reference.csv'));
+    await until(() => r.panel.last && r.panel.last.check.id === r.checkId, 20000);
+    assert.strictEqual(r.panel.last.history, undefined, 'no history for an ad-hoc check');
+  });
+
+  test('Check Drift on an endpoint compares its request log; a drifted monitor over it puts a warning on the endpoint', async function () {
+    this.timeout(120000);
+    const serving = vscode.workspace.getConfiguration('mlops.serving');
+    await serving.update('logSample', 1, vscode.ConfigurationTarget.Workspace);
+    const e = await vscode.commands.executeCommand('mlops.endpoint.serve', 'models:/iris-classifier@champion');
+    try {
+      assert.ok(e && e.url, 'endpoint started');
+      const columns = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+      for (let i = 0; i < 30; i++) {
+        const data = [[7.1 + i / 100, 3.5, 6.4, 2.2], [6.9, 3.0, 6.1 + i / 100, 2.0], [7.5, 3.2, 6.6, 2.3 + i / 100]];
+        const res = await fetch(`${e.url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ dataframe_split: { columns, data } }) });
+        assert.strictEqual(res.status, 200);
+      }
+      // The endpoint writes its request log in batches: check until all 90 rows are in.
+      const r = await until(async () => {
+        const x = await vscode.commands.executeCommand('mlops.endpoint.checkDrift', e, { reference: 'data/iris.csv', windowMinutes: 60 });
+        return x && x.report.current.rows >= 90 && x;
+      }, 20000);
+      assert.ok(r.report.driftedColumns.includes('petal_length'), r.report.driftedColumns.join(', '));
+      assert.match(r.report.current.source, /^endpoint /);
+      assert.strictEqual(api.__test.endpoints.getTreeItem(e).iconPath.id, 'radio-tower', 'no monitor yet: no warning');
+      appendMonitor('  iris-requests:\n    reference: {file: data/iris.csv}\n    current: {endpoint: iris-classifier, window: 60m}\n    columns: [sepal_length, sepal_width, petal_length, petal_width]\n');
+      await until(async () => { await drift().model.refresh(); return drift().model.get('iris-requests'); });
+      assert.strictEqual(drift().model.get('iris-requests').endpoint, 'iris-classifier');
+      const check = await vscode.commands.executeCommand('mlops.monitor.run', 'iris-requests');
+      assert.strictEqual(check.drift, true);
+      const item = api.__test.endpoints.getTreeItem(e);
+      assert.strictEqual(item.iconPath.id, 'warning');
+      assert.match(String(item.description), /⚠ drift: iris-requests/);
+    } finally {
+      if (e) await vscode.commands.executeCommand('mlops.endpoint.stop', e);
+      await serving.update('logSample', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.writeFileSync(monitorsFile(), original);
+    }
+  });
+});

@@ -1,0 +1,121 @@
+// numericDrift over many column pairs on all cores: worker threads (driftWorker.ts, built as dist/driftWorker.js)
+// plus the calling thread, which takes a pair itself whenever every worker is busy. Workers outlive a call (idle
+// and unref'd) so that later checks find their hot loops already compiled. Columns are copied once for
+// the workers and the copies transferred (shared memory is passed as is); results are small. Without a worker file, or with
+// threads = 1, everything runs on the calling thread.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DriftJob } from './driftWorker';
+import { numericDrift, type NumericDrift, type NumericDriftOptions } from './numericDrift';
+
+export interface NumericPair {
+  ref: Float64Array;
+  cur: Float64Array;
+}
+
+export interface PoolOptions extends NumericDriftOptions {
+  /** Threads in all, the calling one included (default: available cores, at most 8). */
+  threads?: number;
+  /** The built worker script (default: driftWorker.js beside this bundle, when present). */
+  workerFile?: string;
+}
+
+/**
+ * A column as sent to a worker: shared memory as is; otherwise a copy of just its values, transferred — posting
+ * a view would clone its whole buffer (e.g. a 160 MB Arrow file for one of its columns).
+ */
+function forWorker(a: Float64Array): Float64Array {
+  return a.buffer instanceof SharedArrayBuffer ? a : a.slice();
+}
+
+/** Idle workers per script, kept (unref'd, so they never hold the process open) for their warm JIT. */
+const idle = new Map<string, Worker[]>();
+
+function takeWorker(file: string): Worker {
+  const w = idle.get(file)?.pop() ?? new Worker(file);
+  w.ref();
+  return w;
+}
+
+function releaseWorker(file: string, w: Worker): void {
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.unref();
+  idle.set(file, [...(idle.get(file) ?? []), w]);
+}
+
+/** Stops the idle workers (tests; a host shutting down). */
+export async function closeDriftWorkers(): Promise<void> {
+  const all = [...idle.values()].flat();
+  idle.clear();
+  await Promise.all(all.map(w => w.terminate()));
+}
+
+/** Where the engine bundle's worker script would be. */
+export function defaultWorkerFile(): string | undefined {
+  const f = path.join(__dirname, 'driftWorker.js');
+  return fs.existsSync(f) ? f : undefined;
+}
+
+/** numericDrift for every pair, in order. */
+export async function numericDriftAll(pairs: readonly NumericPair[], opts: PoolOptions = {}): Promise<NumericDrift[]> {
+  const { threads = Math.min(8, os.availableParallelism()), workerFile = defaultWorkerFile(), ...driftOpts } = opts;
+  const results = new Array<NumericDrift>(pairs.length);
+  const nWorkers = workerFile ? Math.min(threads - 1, pairs.length - 1) : 0;
+  if (nWorkers <= 0) {
+    pairs.forEach((p, i) => (results[i] = numericDrift(p.ref, p.cur, driftOpts)));
+    return results;
+  }
+  const workers = Array.from({ length: nWorkers }, () => takeWorker(workerFile!));
+  let next = 0;
+  let failed: Error | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let running = 0;
+      const done = () => {
+        if (failed) reject(failed);
+        else if (next >= pairs.length && running === 0) resolve();
+      };
+      const feed = (w: Worker) => {
+        if (failed || next >= pairs.length) return;
+        const id = next++;
+        running++;
+        const job: DriftJob = { id, ref: forWorker(pairs[id]!.ref), cur: forWorker(pairs[id]!.cur), opts: driftOpts };
+        w.postMessage(job, [job.ref.buffer, job.cur.buffer].filter(b => b instanceof ArrayBuffer));
+      };
+      for (const w of workers) {
+        w.on('message', (m: { id: number; result?: NumericDrift; error?: string }) => {
+          running--;
+          if (m.error !== undefined) failed ??= new Error(`drift worker, column pair ${m.id}: ${m.error}`);
+          else results[m.id] = m.result!;
+          feed(w);
+          done();
+        });
+        w.on('error', e => {
+          failed ??= new Error(`drift worker ${workerFile}: ${e.message}`);
+          done();
+        });
+        feed(w);
+        feed(w); // one queued behind the running one, so a worker never waits for the calling thread
+      }
+      // the calling thread works too, one pair at a time, letting worker messages through in between
+      const own = () => {
+        if (failed || next >= pairs.length) return done();
+        const id = next++;
+        try {
+          results[id] = numericDrift(pairs[id]!.ref, pairs[id]!.cur, driftOpts);
+        } catch (e) {
+          failed ??= e as Error;
+        }
+        setImmediate(own);
+      };
+      setImmediate(own);
+    });
+  } finally {
+    if (failed) await Promise.all(workers.map(w => w.terminate()));
+    else for (const w of workers) releaseWorker(workerFile!, w);
+  }
+  return results;
+}
