@@ -23,6 +23,9 @@ if (!fs.existsSync(path.join(ws, '.mlops', 'tracking.db'))) {
     '',
   ].join('\n'));
   console.log(`seeded demo workspace ${ws}: ${seeded.experiments} experiments, ${seeded.runs} runs (one still running)`);
+} else {
+  // A demo workspace from an older version: add the pipeline and drift files it lacks (existing files are kept).
+  run(process.execPath, [path.join(ROOT, 'dist/cli.js'), '--workspace', ws, 'demo', '--files-only']);
 }
 const port = Number(process.env.PORT ?? 8080);
 const cs = await startCodeServer(ws, { port, tmp: fs.mkdtempSync(path.join(ROOT, '.vscode-test-run-')) }).catch(async () => startCodeServer(ws, {}));

@@ -91,13 +91,16 @@ logCmd.command('metric <runId> <key> <value>').option('-s, --step <n>', 'step', 
 logCmd.command('param <runId> <key> <value>').action((runId: string, key: string, value: string) => withEngine(e => e.runData.logParam(runId, key, value)));
 logCmd.command('tag <runId> <key> <value>').action((runId: string, key: string, value: string) => withEngine(e => e.runData.setTag(runId, key, value)));
 
-program.command('demo').description('seed the workspace with demo experiments and runs (long metric histories, one still running)')
+program.command('demo').description('seed the workspace with demo experiments and runs (long metric histories, one still running), a registered ONNX model, a dvc.yaml pipeline and drift monitors')
   .option('--points <n>', 'metric points per run', int('points'), 2000)
-  .action(async (o: { points: number }) => {
+  .option('--files-only', 'only add the pipeline and drift files that are missing (never overwrites)')
+  .action(async (o: { points: number; filesOnly?: boolean }) => {
+    const files = () => ({ pipelineFiles: seedDemoPipeline(ws()).written.length, driftFiles: seedDemoDrift(ws()).written.length });
+    if (o.filesOnly) return print(files());
     const e = Engine.open(ws(), { git: false });
     try {
       const seeded = seedDemo(e, { points: o.points });
-      print({ ...seeded, modelVersions: await seedDemoRegistry(e), pipelineFiles: seedDemoPipeline(ws()).written.length, driftFiles: seedDemoDrift(ws()).written.length });
+      print({ ...seeded, modelVersions: await seedDemoRegistry(e), ...files() });
     } finally {
       e.close();
     }
