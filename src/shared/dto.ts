@@ -1,6 +1,6 @@
 // MLflow's JSON shapes (as its protos define them), shared by the engine, the TS client, the host and
 // the webviews. Types only.
-import type { DriftReport, StatTest } from '../engine/drift/types';
+import type { DriftReport, StatTest } from './driftReport';
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export type LifecycleStage = 'active' | 'deleted';
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
