@@ -217,3 +217,15 @@ test('server --token: the listening line says a token is required but never prin
     assert.equal(await exited(child), 0);
   }
 });
+
+test('demo --files-only adds the missing pipeline and drift files, keeps edited ones, and creates no store', () => {
+  const ws = tempWorkspace();
+  fs.mkdirSync(path.join(ws, 'data/drift'), { recursive: true });
+  fs.writeFileSync(path.join(ws, 'params.yaml'), 'mine: true\n');
+  const first = json<{ pipelineFiles: number; driftFiles: number }>(ws, 'demo', '--files-only');
+  assert.ok(first.pipelineFiles > 0 && first.driftFiles > 0, JSON.stringify(first));
+  assert.equal(fs.readFileSync(path.join(ws, 'params.yaml'), 'utf8'), 'mine: true\n', 'a user file is never overwritten');
+  for (const f of ['dvc.yaml', 'scripts/train.js', 'data/drift/reference.csv', '.mlops/monitors.yaml']) assert.ok(fs.existsSync(path.join(ws, f)), f);
+  assert.equal(fs.existsSync(path.join(ws, '.mlops/tracking.db')), false);
+  assert.deepEqual(json(ws, 'demo', '--files-only'), { pipelineFiles: 0, driftFiles: 0 });
+});
