@@ -69,6 +69,9 @@ export async function numericDriftAll(pairs: readonly NumericPair[], opts: PoolO
     return results;
   }
   const workers = Array.from({ length: nWorkers }, () => takeWorker(workerFile!));
+  // who computes each pair: 0 = not yet claimed, 1 = a worker, 2 = the calling thread (work stealing)
+  const claims = new Int32Array(new SharedArrayBuffer(4 * pairs.length));
+  const sent: number[] = [];
   let next = 0;
   let failed: Error | undefined;
   try {
@@ -82,14 +85,15 @@ export async function numericDriftAll(pairs: readonly NumericPair[], opts: PoolO
         if (failed || next >= pairs.length) return;
         const id = next++;
         running++;
-        const job: DriftJob = { id, ref: forWorker(pairs[id]!.ref), cur: forWorker(pairs[id]!.cur), opts: driftOpts };
+        const job: DriftJob = { id, ref: forWorker(pairs[id]!.ref), cur: forWorker(pairs[id]!.cur), opts: driftOpts, claims };
+        sent.push(id);
         w.postMessage(job, [job.ref.buffer, job.cur.buffer].filter(b => b instanceof ArrayBuffer));
       };
       for (const w of workers) {
-        w.on('message', (m: { id: number; result?: NumericDrift; error?: string }) => {
+        w.on('message', (m: { id: number; result?: NumericDrift; error?: string; skipped?: boolean }) => {
           running--;
           if (m.error !== undefined) failed ??= new Error(`drift worker, column pair ${m.id}: ${m.error}`);
-          else results[m.id] = m.result!;
+          else if (!m.skipped) results[m.id] = m.result!;
           feed(w);
           done();
         });
@@ -101,9 +105,19 @@ export async function numericDriftAll(pairs: readonly NumericPair[], opts: PoolO
         feed(w); // one queued behind the running one, so a worker never waits for the calling thread
       }
       // the calling thread works too, one pair at a time, letting worker messages through in between
+      // and once none is left, it steals a job still queued at a worker (newest first: the likeliest not started),
+      // so that no thread idles at the end while another has a pair waiting
       const own = () => {
-        if (failed || next >= pairs.length) return done();
-        const id = next++;
+        if (failed) return done();
+        let id = -1;
+        if (next < pairs.length) id = next++;
+        else {
+          while (sent.length && id < 0) {
+            const s = sent.pop()!;
+            if (Atomics.compareExchange(claims, s, 0, 2) === 0) id = s;
+          }
+          if (id < 0) return done();
+        }
         try {
           results[id] = numericDrift(pairs[id]!.ref, pairs[id]!.cur, driftOpts);
         } catch (e) {
