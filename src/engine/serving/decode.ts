@@ -19,16 +19,43 @@ function flatten(v: unknown, shape: number[], depth = 0): unknown[] {
   return v.flatMap(x => flatten(x, shape, depth + 1));
 }
 
-function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
+/**
+ * The common case, a nested list of plain numbers, straight into one Float64Array: no intermediate arrays and no
+ * per-element callback. Anything else (ragged, null, numeric strings, a scalar) returns undefined and goes the
+ * general way, which also words the errors.
+ */
+function numericFlatten(value: unknown): { shape: number[]; values: Float64Array } | undefined {
+  if (!Array.isArray(value)) return undefined;
   const shape: number[] = [];
-  let flat: unknown[];
-  try {
-    flat = Array.isArray(value) ? flatten(value, shape) : flatten([value], shape);
-  } catch (e) {
-    throw invalid(`input '${sig.name}': ${(e as Error).message}`);
+  for (let x: unknown = value; Array.isArray(x); x = x[0]) { shape.push(x.length); if (!x.length) return undefined; }
+  const values = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  let o = 0;
+  const fill = (v: unknown[], depth: number): boolean => {
+    if (v.length !== shape[depth]) return false;
+    if (depth === shape.length - 1) {
+      for (let i = 0; i < v.length; i++) { const x = v[i]; if (typeof x !== 'number') return false; values[o++] = x; }
+      return true;
+    }
+    for (let i = 0; i < v.length; i++) { const x = v[i]; if (!Array.isArray(x) || !fill(x, depth + 1)) return false; }
+    return true;
+  };
+  return fill(value, 0) ? { shape, values } : undefined;
+}
+
+function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
+  const fast = isNumericType(sig.type) ? numericFlatten(value) : undefined;
+  const shape: number[] = fast?.shape ?? [];
+  let flat: ArrayLike<unknown>;
+  if (fast) flat = fast.values;
+  else {
+    try {
+      flat = Array.isArray(value) ? flatten(value, shape) : flatten([value], shape);
+    } catch (e) {
+      throw invalid(`input '${sig.name}': ${(e as Error).message}`);
+    }
+    // Lists mixed with single values at one depth ([[1, 2], 3]) pass flatten's length checks but not this one.
+    if (flat.length !== shape.reduce((a, b) => a * b, 1)) throw invalid(`input '${sig.name}': ragged array: rows mix lists and single values (shape [${shape.join(', ')}] needs ${shape.reduce((a, b) => a * b, 1)} values, got ${flat.length})`);
   }
-  // Lists mixed with single values at one depth ([[1, 2], 3]) pass flatten's length checks but not this one.
-  if (flat.length !== shape.reduce((a, b) => a * b, 1)) throw invalid(`input '${sig.name}': ragged array: rows mix lists and single values (shape [${shape.join(', ')}] needs ${shape.reduce((a, b) => a * b, 1)} values, got ${flat.length})`);
   // A 1-D list for a [N, 1] input is a column: reshape.
   if (shape.length === sig.shape.length - 1 && sig.shape[sig.shape.length - 1] === 1) shape.push(1);
   if (sig.shape.length && shape.length !== sig.shape.length) {
@@ -46,17 +73,17 @@ function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
   };
   let data: ArrayLike<number | bigint | string> | string[];
   switch (sig.type) {
-    case 'float32': data = Float32Array.from(flat, num); break;
-    case 'float64': data = Float64Array.from(flat, num); break;
+    case 'float32': data = fast ? new Float32Array(fast.values) : Float32Array.from(flat, num); break;
+    case 'float64': data = fast ? fast.values : Float64Array.from(flat, num); break;
     case 'int32': case 'int64': case 'int8': case 'int16': case 'uint8': case 'uint16': case 'uint32': {
-      const ints = flat.map(x => { const n = num(x); if (!Number.isInteger(n)) throw bad(x, 'integers'); return n; });
+      const ints = Array.from(flat, x => { const n = num(x); if (!Number.isInteger(n)) throw bad(x, 'integers'); return n; });
       data = sig.type === 'int64' ? BigInt64Array.from(ints, n => BigInt(n)) : sig.type === 'int32' ? Int32Array.from(ints)
         : sig.type === 'int8' ? Int8Array.from(ints) : sig.type === 'int16' ? Int16Array.from(ints) : sig.type === 'uint8' ? Uint8Array.from(ints)
         : sig.type === 'uint16' ? Uint16Array.from(ints) : Uint32Array.from(ints);
       break;
     }
-    case 'bool': data = Uint8Array.from(flat, x => { if (typeof x === 'boolean') return x ? 1 : 0; if (x === 0 || x === 1) return x; throw bad(x, 'booleans'); }); break;
-    case 'string': data = flat.map(x => { if (typeof x !== 'string') throw bad(x, 'strings'); return x; }); break;
+    case 'bool': data = Uint8Array.from(flat as unknown[], x => { if (typeof x === 'boolean') return x ? 1 : 0; if (x === 0 || x === 1) return x; throw bad(x, 'booleans'); }); break;
+    case 'string': data = Array.from(flat, x => { if (typeof x !== 'string') throw bad(x, 'strings'); return x; }); break;
     default: throw invalid(`input '${sig.name}' has unsupported element type ${sig.type}`);
   }
   return new ort.Tensor(sig.type as 'float32', data as unknown as Float32Array, shape);

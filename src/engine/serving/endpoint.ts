@@ -108,7 +108,7 @@ export class Endpoint {
     const predictions = encodeOutputs(out, c.model.outputs.map(o => o.name));
     const ms = performance.now() - t0;
     this.metrics.request(c.label, ms, 200);
-    this.log.record({ time: Date.now(), model_name: c.name ?? null, model_version: c.version ?? null, latency_ms: ms, status: 200, inputs: body.slice(0, 100_000), outputs: JSON.stringify(predictions).slice(0, 100_000) });
+    this.log.record(() => ({ time: Date.now(), model_name: c.name ?? null, model_version: c.version ?? null, latency_ms: ms, status: 200, inputs: body.slice(0, 100_000), outputs: JSON.stringify(predictions).slice(0, 100_000) }));
     return { status: 200, body: { predictions } };
   }
 

@@ -10,9 +10,10 @@ export class RequestLog {
 
   constructor(private readonly store: Store | undefined, private readonly endpoint: string, private readonly sample: number) {}
 
-  record(row: Omit<ServingLogRow, 'endpoint'>): void {
+  /** `row` is only built for a sampled request: a request that is not logged pays nothing for its JSON. */
+  record(row: () => Omit<ServingLogRow, 'endpoint'>): void {
     if (!this.store || this.sample <= 0 || Math.random() >= this.sample) return;
-    this.pending.push({ ...row, endpoint: this.endpoint });
+    this.pending.push({ ...row(), endpoint: this.endpoint });
     this.timer ??= setTimeout(() => this.flush(), 250);
   }
 

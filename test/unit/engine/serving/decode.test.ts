@@ -118,3 +118,12 @@ test('string-echo: a number where a string is expected is a 400 naming the input
   assert.equal(r.status, 400);
   assert.match(r.body.message, /input 'text' expects strings \(string\), got 42/);
 });
+
+test('iris: plain numbers (fast path) and the same rows with numeric strings and nulls (general path) agree', async () => {
+  const plain = predictions(await invoke(irisEp.url, { inputs: iris.input })) as Record<string, unknown>;
+  const mixed = iris.input.map((r, i) => (i === 3 ? r.map(String) : r));
+  assert.deepEqual(predictions(await invoke(irisEp.url, { inputs: mixed })), plain);
+  // A null is NaN, as in the general path: the model still answers, and the row count stays.
+  const withNull = predictions(await invoke(irisEp.url, { inputs: [[null, 3.5, 1.4, 0.2], iris.input[1]] })) as { label: unknown[] };
+  assert.equal(withNull.label.length, 2);
+});

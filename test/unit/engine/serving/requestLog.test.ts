@@ -77,7 +77,7 @@ test('RequestLog: a fraction samples about that share of requests, in one transa
   const engine = openEngine(tempWorkspace());
   try {
     const log = new RequestLog(engine.store, 'sampled', 0.25);
-    for (let i = 0; i < 4000; i++) log.record({ time: 1000 + i, model_name: 'm', model_version: '1', latency_ms: 1, status: 200, inputs: `{"i":${i}}`, outputs: '[]' });
+    for (let i = 0; i < 4000; i++) log.record(() => ({ time: 1000 + i, model_name: 'm', model_version: '1', latency_ms: 1, status: 200, inputs: `{"i":${i}}`, outputs: '[]' }));
     log.flush();
     const n = engine.store.servingLog.window('sampled', 0, 10_000).length;
     assert.ok(n > 800 && n < 1200, `${n} of 4000 at 25 %`);
