@@ -21,8 +21,9 @@ program.name('mlops').description('MLOps Workbench: local-first experiment track
   .option('-w, --workspace <dir>', 'workspace folder (holds .mlops/)', process.env.MLOPS_WORKSPACE ?? process.cwd());
 
 const ws = () => path.resolve(program.opts<{ workspace: string }>().workspace);
-function withEngine<T>(fn: (e: Engine) => T): T {
-  const e = Engine.open(ws(), { git: false });
+/** Opens the workspace's store; only `init` (and the server, the demo) create one: a mistyped -w is an error, not a new store. */
+function withEngine<T>(fn: (e: Engine) => T, create = false): T {
+  const e = Engine.open(ws(), { git: false, create });
   try { return fn(e); } finally { e.close(); }
 }
 const print = (o: unknown): void => { process.stdout.write(`${typeof o === 'string' ? o : JSON.stringify(o, null, 2)}\n`); };
@@ -32,7 +33,7 @@ const int = (name: string) => (v: string) => {
 };
 
 program.command('init').description('create .mlops/ (tracking store and artifact folder) in the workspace')
-  .action(() => withEngine(e => print(`initialised ${e.store.paths.db}`)));
+  .action(() => withEngine(e => print(`initialised ${e.store.paths.db}`), true));
 
 program.command('server').description('serve the MLflow REST API for the workspace on 127.0.0.1')
   .option('-p, --port <n>', 'port (0 picks a free one)', int('port'), 5000)
@@ -54,18 +55,18 @@ program.command('server').description('serve the MLflow REST API for the workspa
   });
 
 const experiments = program.command('experiments').description('list, create and delete experiments');
-experiments.command('list').option('--all', 'include deleted experiments').option('--json', 'JSON output')
+experiments.command('list').description('list experiments with their run counts').option('--all', 'include deleted experiments').option('--json', 'JSON output')
   .action((o: { all?: boolean; json?: boolean }) => withEngine(e => {
     const { experiments: list } = e.experiments.search({ viewType: o.all ? 'ALL' : 'ACTIVE_ONLY', maxResults: 50000 });
     if (o.json) return print(list);
     for (const x of list) print(`${x.experiment_id.padStart(4)}  ${x.name}${x.lifecycle_stage === 'deleted' ? '  (deleted)' : ''}  runs=${e.store.runs.countByExperiment(x.experiment_id)}`);
   }));
-experiments.command('create <name>').option('--artifact-location <uri>')
+experiments.command('create <name>').description('create an experiment; prints its id').option('--artifact-location <uri>')
   .action((name: string, o: { artifactLocation?: string }) => withEngine(e => print(e.experiments.create(name, o.artifactLocation, []))));
-experiments.command('delete <id>').action((id: string) => withEngine(e => { e.experiments.delete(id); print(`deleted experiment ${id}`); }));
+experiments.command('delete <id>').description('mark an experiment deleted (restorable, as in MLflow)').action((id: string) => withEngine(e => { e.experiments.delete(id); print(`deleted experiment ${id}`); }));
 
 const runs = program.command('runs').description('list and show runs');
-runs.command('list')
+runs.command('list').description('search runs with MLflow\'s filter grammar')
   .option('-e, --experiment <idOrName...>', 'experiment id(s) or name(s) (default: all active)')
   .option('-f, --filter <expr>', "MLflow filter, e.g. \"metrics.acc > 0.9 AND params.model = 'cnn'\"")
   .option('-o, --order-by <clause...>', 'e.g. "metrics.acc DESC"')
@@ -78,18 +79,18 @@ runs.command('list')
     const res = e.search.search({ experimentIds: ids, filter: o.filter, orderBy: o.orderBy, maxResults: o.max });
     print(o.json ? res.runs : formatRunsTable(res.runs));
   }));
-runs.command('show <runId>').option('--json', 'JSON output')
+runs.command('show <runId>').description('one run: params, latest metrics, tags, dataset inputs').option('--json', 'JSON output')
   .action((id: string, o: { json?: boolean }) => withEngine(e => { const r = e.runs.get(id); print(o.json ? r : formatRun(r)); }));
 
 const logCmd = program.command('log').description('log a metric, param or tag into a run');
-logCmd.command('metric <runId> <key> <value>').option('-s, --step <n>', 'step', int('step'), 0)
+logCmd.command('metric <runId> <key> <value>').description('append a metric value (NaN, Infinity accepted) at a step').option('-s, --step <n>', 'step', int('step'), 0)
   .action((runId: string, key: string, value: string, o: { step: number }) => withEngine(e => {
     const v = Number(value);
     if (value.trim() === '' || (Number.isNaN(v) && value !== 'NaN')) throw new CommanderError(2, 'mlops.invalidArgument', `metric value must be a number, got '${value}'`);
     e.runData.logMetric(runId, { key, value: v, step: o.step, timestamp: Date.now() });
   }));
-logCmd.command('param <runId> <key> <value>').action((runId: string, key: string, value: string) => withEngine(e => e.runData.logParam(runId, key, value)));
-logCmd.command('tag <runId> <key> <value>').action((runId: string, key: string, value: string) => withEngine(e => e.runData.setTag(runId, key, value)));
+logCmd.command('param <runId> <key> <value>').description('log a param (immutable: a different value is an error)').action((runId: string, key: string, value: string) => withEngine(e => e.runData.logParam(runId, key, value)));
+logCmd.command('tag <runId> <key> <value>').description('set a tag (overwrites)').action((runId: string, key: string, value: string) => withEngine(e => e.runData.setTag(runId, key, value)));
 
 program.command('demo').description('seed the workspace with demo experiments and runs (long metric histories, one still running), a registered ONNX model, a dvc.yaml pipeline and drift monitors')
   .option('--points <n>', 'metric points per run', int('points'), 2000)

@@ -63,9 +63,10 @@ export class EngineClient extends Disposable {
     return (r.experiments ?? []).map(e => ({ id: e.experiment_id, name: e.name }));
   }
 
-  async runs(experimentIds: string[], opts: { filter?: string; orderBy?: string[]; max?: number; pageToken?: string; all?: boolean } = {}):
+  async runs(experimentIds: string[], opts: { filter?: string; orderBy?: string[]; max?: number; pageToken?: string; all?: boolean; view?: 'ACTIVE_ONLY' | 'DELETED_ONLY' } = {}):
     Promise<{ runs: Run[]; next?: string }> {
-    const r = await this.client.searchRuns({ experiment_ids: experimentIds, filter: opts.filter, order_by: opts.orderBy, max_results: opts.max ?? 1000, page_token: opts.pageToken, run_view_type: opts.all ? 'ALL' : 'ACTIVE_ONLY' });
+    const run_view_type = opts.all ? 'ALL' : opts.view ?? 'ACTIVE_ONLY';
+    const r = await this.client.searchRuns({ experiment_ids: experimentIds, filter: opts.filter, order_by: opts.orderBy, max_results: opts.max ?? 1000, page_token: opts.pageToken, run_view_type });
     return { runs: r.runs ?? [], next: r.next_page_token };
   }
 

@@ -92,7 +92,8 @@ export class Extension extends Disposable {
     if (this.workspace) this.watchExternalEndpoints(this.workspace);
     this.track(registerCommand('mlops.output.show', this.out, () => this.out.show()));
     this.track(vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('mlops.server') && this.engine?.state === 'running') void this.restart();
+      // A running engine, or one that failed (perhaps for the setting just fixed), restarts with the new settings.
+      if (e.affectsConfiguration('mlops.server') && (this.engine?.state === 'running' || this.engine?.state === 'failed')) void this.restart().catch(() => undefined);
       if (e.affectsConfiguration('mlops.tree')) this.tree.refresh();
     }));
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.autoStart()));
@@ -123,7 +124,7 @@ export class Extension extends Disposable {
     if (this.engine.state === 'running' && this.engine.info) return Promise.resolve(this.engine.info.url);
     this.startPromise ??= (async () => {
       try {
-        this.token = vscode.workspace.getConfiguration('mlops').get('server.requireToken', false) ? await this.ensureToken() : undefined;
+        await this.resolveToken();
         const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MLOps: starting tracking server' }, () => this.engine!.start());
         this.updateStoreContext();
         return info.url;
@@ -134,9 +135,16 @@ export class Extension extends Disposable {
     return this.startPromise;
   }
 
+  /** Restarts with the current settings (port, token on or off); clears the crash count and shows a new failure again. */
   async restart(): Promise<string> {
     if (!this.engine) throw new Error('Open a folder first');
+    if (!vscode.workspace.isTrusted) throw new Error('The tracking server does not start in an untrusted workspace');
+    await this.resolveToken();
     return (await this.engine.restart()).url;
+  }
+
+  private async resolveToken(): Promise<void> {
+    this.token = vscode.workspace.getConfiguration('mlops').get('server.requireToken', false) ? await this.ensureToken() : undefined;
   }
 
   /** Endpoints started with `mlops serve` (recorded in .mlops/endpoints/) appear in the Endpoints view too. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { RunCard, RunCardToHost, RunCardToRenderer } from '../shared/protocol';
 import { Disposable } from './disposable';
 import type { EngineClient } from './engineClient';
-import { toNumber } from '../engine/store/values';
+import { toNumber } from '../shared/dto';
 
 export async function buildCard(client: EngineClient, runId: string): Promise<RunCard> {
   const run = await client.client.getRun(runId);

@@ -18,7 +18,7 @@ export class ServerStatusBar extends Disposable {
   private update(): void {
     const s = this.engine.state;
     const icon = { running: '$(radio-tower)', starting: '$(loading~spin)', stopped: '$(circle-slash)', failed: '$(error)' }[s];
-    this.item.text = `${icon} MLOps${s === 'running' && this.engine.info ? ` :${this.engine.info.port}` : ` ${s}`}`;
+    this.item.text = `${icon} MLOps ${s === 'running' && this.engine.info ? this.engine.info.url.replace(/^http:\/\//, '') : s}`;
     this.item.tooltip = s === 'running' ? `Tracking server: ${this.engine.info?.url}\nClick for actions` : `Tracking server ${s}`;
     this.item.backgroundColor = s === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     void vscode.commands.executeCommand('setContext', 'mlops.serverState', s);

@@ -20,6 +20,10 @@ export interface Experiment {
 }
 /** A metric value as MLflow's JSON carries it: NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity". */
 export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
+/** MLflow's JSON metric value as a number (NaN and ±Infinity travel as strings). */
+export function toNumber(v: MetricValue): number {
+  return typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
+}
 export interface Metric {
   key: string;
   value: MetricValue;

@@ -40,7 +40,8 @@ export type RunsTableToHost =
   | { type: 'plot'; runIds: string[] };
 export type RunsTableToWebview =
   | { type: 'runs'; experimentNames: string[]; runs: RunSummary[]; filter: string; total: number; elapsedMs: number }
-  | { type: 'filterError'; message: string; offset?: number };
+  | { type: 'filterError'; message: string; offset?: number }
+  | { type: 'error'; message: string };
 
 // ---- run panel ----
 export type RunToHost =
@@ -56,7 +57,8 @@ export type CompareToHost =
   | { type: 'ready' }
   | { type: 'openRun'; runId: string };
 export type CompareToWebview =
-  | { type: 'compare'; runs: RunSummary[] };
+  | { type: 'compare'; runs: RunSummary[] }
+  | { type: 'error'; message: string };
 
 /** State a panel keeps across reloads (webview setState/getState and the panel serializer). */
 export interface PanelState {

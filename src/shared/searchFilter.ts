@@ -138,6 +138,16 @@ function isNumericTarget(entity: Entity, key: string, attrs: Attributes): boolea
 }
 
 /** Parses a filter string; an empty string is no filter. Throws FilterSyntaxError with an offset. */
+/** Each metric/param/tag term is one SQL join (SQLite allows 64 tables in a join): a bound, not a 500. */
+export const MAX_FILTER_TERMS = 40;
+export const MAX_ORDER_BY = 10;
+
+/** Parses every order_by clause, at most MAX_ORDER_BY of them. */
+export function parseOrderByList(clauses: string[] | undefined, attrs: Attributes = RUN_ATTRIBUTES): OrderBy[] {
+  if ((clauses?.length ?? 0) > MAX_ORDER_BY) throw new FilterSyntaxError(`too many order_by clauses: at most ${MAX_ORDER_BY}`, 0);
+  return (clauses ?? []).map(c => parseOrderBy(c, attrs));
+}
+
 export function parseFilter(filter: string | undefined | null, attrs: Attributes = RUN_ATTRIBUTES): Comparison[] {
   if (!filter || !filter.trim()) return [];
   const toks = tokenize(filter);
@@ -196,6 +206,7 @@ export function parseFilter(filter: string | undefined | null, attrs: Attributes
       }
     }
     out.push({ entity, key, op, value });
+    if (out.length > MAX_FILTER_TERMS) fail(`too many comparisons: at most ${MAX_FILTER_TERMS} joined by AND (use IN (...) for alternatives)`, id);
     const nxt = toks[i++];
     if (!nxt) break;
     if (nxt.t === 'kw' && nxt.v === 'AND') continue;

@@ -55,6 +55,16 @@ export async function uiSuite(browser, cs, ws, record) {
     await page.waitForTimeout(500);
     await shot('charts');
   });
+  await step('the compare view shows the two selected runs side by side with parallel coordinates', async () => {
+    await palette('MLOps: Compare Selected Runs'); // the same two runs are still selected in the tree
+    const table = webview().locator('table.compare-table');
+    await table.waitFor({ timeout: 30000 });
+    const heads = await table.locator('thead th').allInnerTexts();
+    for (const name of ['logreg-lr0.1-0', 'svm-lr0.03-1']) if (!heads.some(t => t.includes(name))) throw new Error(`compare header lacks ${name}: ${heads.join(' | ')}`);
+    await webview().locator('canvas.parallel-canvas').waitFor({ timeout: 10000 });
+    await page.waitForTimeout(500);
+    await shot('compare');
+  });
   await step('the runs table filter metrics.acc > 0.9 narrows the rows', async () => {
     await palette('MLOps: Open Runs Table');
     const count = webview().locator('#run-count');

@@ -19,6 +19,7 @@ interface CompareState extends PanelState {
 let runs: RunSummary[] = [];
 
 const vscode = connect<CompareToHost, CompareToWebview, CompareState>({ onlyDifferences: false }, m => {
+  if (m.type === 'error') { tableHost.replaceChildren(notice(m.message, 'error')); return; }
   runs = m.runs;
   vscode.update({ runIds: runs.map(r => r.runId) });
   render();

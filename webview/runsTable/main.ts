@@ -17,8 +17,11 @@ let runs: RunSummary[] = [];
 let multiExperiment = false;
 
 const vscode = connect<RunsTableToHost, RunsTableToWebview, RunsTableState>({}, m => {
-  if (m.type === 'runs') showRuns(m);
-  else filterBar.showError(m.message, m.offset);
+  switch (m.type) {
+    case 'runs': showRuns(m); break;
+    case 'filterError': filterBar.showError(m.message, m.offset); break;
+    case 'error': count.classList.remove('loading'); count.textContent = m.message; count.classList.add('error-text'); break;
+  }
 });
 
 const filterBar = new FilterBar(vscode.state.filter ?? '', filter => {

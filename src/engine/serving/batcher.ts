@@ -46,7 +46,8 @@ export class MicroBatcher {
     const rows = Number(Object.values(feeds)[0].dims[0]);
     // Rows can only be split back when every input has them as its leading dimension.
     const aligned = Object.values(feeds).every(t => Number(t.dims[0]) === rows);
-    if (this.opts.maxBatch <= 1 || rows >= this.opts.maxBatch || !aligned) {
+    // The model of the moment decides (a hot swap may bring one without a batch dimension).
+    if (this.opts.maxBatch <= 1 || rows >= this.opts.maxBatch || !aligned || !this.model().batchable) {
       this.onBatch(rows);
       return this.model().run(feeds) as Promise<Record<string, Tensor>>;
     }

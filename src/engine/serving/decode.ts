@@ -2,6 +2,7 @@
 // dataframe_split, dataframe_records, instances, inputs (array or dict of named tensors), and text/csv.
 // Every client mistake is an MlflowError (400) naming the input and what was expected.
 import type { Tensor } from 'onnxruntime-node';
+import { parse as parseCsvText } from 'csv-parse/sync';
 import { invalid } from '../errors';
 import type { TensorSignature } from '../../shared/dto';
 import type { Ort } from './modelSession';
@@ -11,6 +12,9 @@ type Columns = { names: string[]; rows: unknown[][] };
 
 const FLOAT = new Set(['float32', 'float64', 'float16']);
 const INT = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64']);
+const INT_RANGE: Record<string, [number, number]> = {
+  int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647], uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295],
+};
 
 function flatten(v: unknown, shape: number[], depth = 0): unknown[] {
   if (!Array.isArray(v)) { if (depth === 0) shape.push(1); return [v]; }
@@ -67,22 +71,51 @@ function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
   const bad = (x: unknown, what: string) => invalid(`input '${sig.name}' expects ${what} (${sig.type}), got ${JSON.stringify(x)?.slice(0, 40)}`);
   const num = (x: unknown) => {
     if (typeof x === 'number') return x;
-    if (x === null || x === 'NaN') return NaN;
+    if (x === null || x === 'NaN' || (x === '' && FLOAT.has(sig.type))) return NaN;
     if (typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x))) return Number(x);
     throw bad(x, 'numbers');
   };
+  const range = INT_RANGE[sig.type];
+  const intOf = (x: unknown): number | bigint => {
+    // int64 beyond 2^53 arrives exactly only as a string of digits.
+    if (sig.type === 'int64' && typeof x === 'string' && /^\s*-?\d+\s*$/.test(x)) {
+      const b = BigInt(x.trim());
+      if (b < -(2n ** 63n) || b >= 2n ** 63n) throw invalid(`input '${sig.name}': ${x.trim()} is out of range for int64`);
+      return b;
+    }
+    const n = num(x);
+    if (!Number.isInteger(n)) throw bad(x, 'integers');
+    if (range && (n < range[0] || n > range[1])) throw invalid(`input '${sig.name}': ${n} is out of range for ${sig.type} [${range[0]}, ${range[1]}]`);
+    if (sig.type === 'int64' && !Number.isSafeInteger(n)) throw invalid(`input '${sig.name}': ${n} is beyond 2^53 and would lose precision; send int64 values that large as strings of digits`);
+    return n;
+  };
+  const finite = (v: Float32Array | Float64Array): Float32Array | Float64Array => {
+    const max = sig.type === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
+    for (let i = 0; i < v.length; i++) {
+      const x = fast ? fast.values[i] : v[i];
+      if (x === Infinity || x === -Infinity || x > max || x < -max) throw invalid(`input '${sig.name}': value ${x} at flat index ${i} is out of range for ${sig.type} (JSON has no Infinity; send null for a missing value)`);
+    }
+    return v;
+  };
   let data: ArrayLike<number | bigint | string> | string[];
   switch (sig.type) {
-    case 'float32': data = fast ? new Float32Array(fast.values) : Float32Array.from(flat, num); break;
-    case 'float64': data = fast ? fast.values : Float64Array.from(flat, num); break;
+    case 'float32': data = finite(fast ? new Float32Array(fast.values) : Float32Array.from(flat, num)); break;
+    case 'float64': data = finite(fast ? fast.values : Float64Array.from(flat, num)); break;
     case 'int32': case 'int64': case 'int8': case 'int16': case 'uint8': case 'uint16': case 'uint32': {
-      const ints = Array.from(flat, x => { const n = num(x); if (!Number.isInteger(n)) throw bad(x, 'integers'); return n; });
-      data = sig.type === 'int64' ? BigInt64Array.from(ints, n => BigInt(n)) : sig.type === 'int32' ? Int32Array.from(ints)
+      const ints = Array.from(flat, intOf) as number[];
+      data = sig.type === 'int64' ? BigInt64Array.from(ints as unknown as (number | bigint)[], n => BigInt(n)) : sig.type === 'int32' ? Int32Array.from(ints)
         : sig.type === 'int8' ? Int8Array.from(ints) : sig.type === 'int16' ? Int16Array.from(ints) : sig.type === 'uint8' ? Uint8Array.from(ints)
         : sig.type === 'uint16' ? Uint16Array.from(ints) : Uint32Array.from(ints);
       break;
     }
-    case 'bool': data = Uint8Array.from(flat as unknown[], x => { if (typeof x === 'boolean') return x ? 1 : 0; if (x === 0 || x === 1) return x; throw bad(x, 'booleans'); }); break;
+    case 'bool': data = Uint8Array.from(flat as unknown[], x => {
+      if (typeof x === 'boolean') return x ? 1 : 0;
+      if (x === 0 || x === 1) return x;
+      const s = typeof x === 'string' ? x.trim().toLowerCase() : undefined; // CSV cells
+      if (s === 'true' || s === '1') return 1;
+      if (s === 'false' || s === '0') return 0;
+      throw bad(x, 'booleans');
+    }); break;
     case 'string': data = Array.from(flat, x => { if (typeof x !== 'string') throw bad(x, 'strings'); return x; }); break;
     default: throw invalid(`input '${sig.name}' has unsupported element type ${sig.type}`);
   }
@@ -127,19 +160,37 @@ export function planColumns(inputs: TensorSignature[], names: string[]): ColumnP
   throw invalid(`missing column(s) ${missing.map(m => `'${m}'`).join(', ')}: the model's inputs are ${inputs.map(s => `${s.name} (${s.type} [${s.shape.join(', ')}])`).join(', ')}`);
 }
 
-export function parseCsv(text: string): Columns {
-  const lines = text.split(/\r?\n/).filter(l => l.trim() !== '');
-  if (!lines.length) throw invalid('empty CSV body');
-  const split = (l: string) => l.split(',').map(c => c.trim().replace(/^"(.*)"$/, '$1'));
-  const names = split(lines[0]);
-  const rows = lines.slice(1).map(l => split(l).map(c => (c !== '' && !Number.isNaN(Number(c)) ? Number(c) : c === 'true' ? true : c === 'false' ? false : c)));
-  return { names, rows };
+/**
+ * A CSV body (header row first) with csv-parse: quoted fields, embedded commas and quotes, CRLF. `typed` turns
+ * cells into numbers and booleans where they read as such; the endpoint keeps the text and lets each input's
+ * element type decide (a string input keeps "123" as a string).
+ */
+export function parseCsv(text: string, { typed = true } = {}): Columns {
+  let records: string[][];
+  try {
+    records = parseCsvText(text, { skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as string[][];
+  } catch (e) {
+    throw invalid(`malformed CSV body: ${(e as Error).message}`);
+  }
+  if (!records.length) throw invalid('empty CSV body');
+  const cell = (c: string) => (c !== '' && !Number.isNaN(Number(c)) ? Number(c) : c === 'true' ? true : c === 'false' ? false : c);
+  return { names: records[0], rows: records.slice(1).map(r => (typed ? r.map(cell) : r)) };
+}
+
+/** A list of records → columns; a record that lacks a key the others have is named (no silent undefined). */
+function recordsToColumns(records: Record<string, unknown>[], what: string): Columns {
+  const names = [...new Set(records.flatMap(r => Object.keys(r)))];
+  records.forEach((r, i) => {
+    const missing = names.filter(n => !(n in r));
+    if (missing.length) throw invalid(`${what} record ${i} lacks ${missing.map(m => `'${m}'`).join(', ')} (the other records have ${names.join(', ')})`);
+  });
+  return { names, rows: records.map(r => names.map(n => r[n])) };
 }
 
 /** Decodes one request body into feeds. */
 export function decodeRequest(ort: Ort, inputs: TensorSignature[], contentType: string, body: string): Feeds {
   if (!body.trim()) throw invalid('empty request body: send JSON (dataframe_split, dataframe_records, instances or inputs) or text/csv');
-  if (contentType.includes('text/csv')) return fromColumns(ort, inputs, parseCsv(body));
+  if (contentType.includes('text/csv')) return fromColumns(ort, inputs, parseCsv(body, { typed: false }));
   let json: unknown;
   try { json = JSON.parse(body); } catch (e) { throw invalid(`malformed JSON body: ${(e as Error).message}`); }
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw invalid('the JSON body must be an object with one of dataframe_split, dataframe_records, instances, inputs');
@@ -151,13 +202,14 @@ export function decodeRequest(ort: Ort, inputs: TensorSignature[], contentType: 
     case 'dataframe_split': {
       const s = v as { columns?: unknown; data?: unknown };
       if (!s || typeof s !== 'object' || !Array.isArray(s.data)) throw invalid("dataframe_split needs 'data' (a list of rows) and 'columns'");
+      const notRow = s.data.findIndex(r => !Array.isArray(r));
+      if (notRow >= 0) throw invalid(`dataframe_split 'data' must be a list of rows (lists); row ${notRow} is ${JSON.stringify(s.data[notRow])?.slice(0, 40)}`);
       const names = Array.isArray(s.columns) ? s.columns.map(String) : inputs.length === 1 ? (s.data[0] as unknown[] ?? []).map((_, i) => String(i)) : [];
       return fromColumns(ort, inputs, { names, rows: s.data as unknown[][] });
     }
     case 'dataframe_records': {
       if (!Array.isArray(v) || !v.every(r => r && typeof r === 'object' && !Array.isArray(r))) throw invalid('dataframe_records must be a list of objects');
-      const names = [...new Set((v as Record<string, unknown>[]).flatMap(r => Object.keys(r)))];
-      return fromColumns(ort, inputs, { names, rows: (v as Record<string, unknown>[]).map(r => names.map(n => r[n])) });
+      return fromColumns(ort, inputs, recordsToColumns(v as Record<string, unknown>[], 'dataframe_records'));
     }
     default: {
       if (v && typeof v === 'object' && !Array.isArray(v)) {
@@ -169,10 +221,7 @@ export function decodeRequest(ort: Ort, inputs: TensorSignature[], contentType: 
         return feeds;
       }
       if (!Array.isArray(v) || !v.length) throw invalid(`'${keys[0]}' must be a non-empty list (or a dict of named tensors)`);
-      if (v.every(r => r && typeof r === 'object' && !Array.isArray(r))) {
-        const names = [...new Set((v as Record<string, unknown>[]).flatMap(r => Object.keys(r)))];
-        return fromColumns(ort, inputs, { names, rows: (v as Record<string, unknown>[]).map(r => names.map(n => r[n])) });
-      }
+      if (v.every(r => r && typeof r === 'object' && !Array.isArray(r))) return fromColumns(ort, inputs, recordsToColumns(v as Record<string, unknown>[], keys[0]));
       if (inputs.length !== 1) throw invalid(`the model has ${inputs.length} inputs (${inputs.map(s => s.name).join(', ')}): send a dict of named tensors`);
       return { [inputs[0].name]: toTensor(ort, inputs[0], v) };
     }

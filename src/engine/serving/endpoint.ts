@@ -18,7 +18,12 @@ export interface EndpointOptions {
   session?: SessionOptions;
   logSample?: number;
   swapPollMs?: number;
+  /** How often the served version's measured p50/p99 are written to its tags (default 30 s; also on close). */
+  latencyTagMs?: number;
 }
+
+/** Requests a version must have answered before its latency is recorded: fewer make a p99 meaningless. */
+export const MIN_REQUESTS_FOR_LATENCY_TAG = 200;
 
 interface Loaded extends ResolvedModel {
   model: ModelSession;
@@ -30,6 +35,7 @@ export class Endpoint {
   private current!: Loaded;
   private batcher!: MicroBatcher;
   private poll?: NodeJS.Timeout;
+  private latencyTimer?: NodeJS.Timeout;
   private swapping = false;
   readonly log: RequestLog;
 
@@ -49,8 +55,12 @@ export class Endpoint {
 
   async start(): Promise<void> {
     this.current = await this.load();
-    const batch = this.current.model.batchable ? this.opts.maxBatch ?? 64 : 1;
-    this.batcher = new MicroBatcher(() => this.current.model, { maxBatch: batch, maxWaitMs: this.opts.maxWaitMs ?? 0 }, rows => this.metrics.batch(this.current.label, rows));
+    this.batcher = new MicroBatcher(() => this.current.model, { maxBatch: this.opts.maxBatch ?? 64, maxWaitMs: this.opts.maxWaitMs ?? 0 }, rows => this.metrics.batch(this.current.label, rows));
+    if (this.engine && this.current.name && this.current.version) {
+      // The measured latency of a registered version feeds the `serving.p99_ms` gate of .mlops/policy.yaml.
+      this.latencyTimer = setInterval(() => this.recordLatency(), this.opts.latencyTagMs ?? 30_000);
+      this.latencyTimer.unref();
+    }
     if (this.engine && this.opts.ref.startsWith('models:/') && !/\/\d+\/?$/.test(this.opts.ref)) {
       this.poll = setInterval(() => void this.checkSwap(), this.opts.swapPollMs ?? 1000);
       this.poll.unref();
@@ -112,8 +122,26 @@ export class Endpoint {
     return { status: 200, body: { predictions } };
   }
 
+  /**
+   * Writes mlops.serving.p50_ms / p99_ms / requests on the registered version being served, from this endpoint's
+   * latency histogram (the upper bound of the bucket holding the quantile: conservative for a gate).
+   */
+  recordLatency(): void {
+    const c = this.current;
+    if (!this.engine || !c?.name || !c.version) return;
+    const l = this.metrics.latencyOf(c.label);
+    if (!l || l.n < MIN_REQUESTS_FOR_LATENCY_TAG) return;
+    try {
+      for (const [k, v] of [['p50_ms', l.p50], ['p99_ms', l.p99], ['requests', l.n]] as const) this.engine.registry.setVersionTag(c.name, Number(c.version), `mlops.serving.${k}`, String(v));
+    } catch (e) {
+      log.warn(`could not record the serving latency of ${c.name} v${c.version}: ${(e as Error).message}`);
+    }
+  }
+
   async close(): Promise<void> {
     clearInterval(this.poll);
+    clearInterval(this.latencyTimer);
+    this.recordLatency();
     this.log.flush();
     await this.current?.model.release().catch(() => undefined);
   }

@@ -51,6 +51,12 @@ export class EndpointMetrics {
     h.observe(size);
   }
 
+  /** Successful requests of one version and their p50/p99 latency (bucket upper bounds, ms). */
+  latencyOf(version: string): { n: number; p50: number; p99: number } | undefined {
+    const h = this.latency.get(version);
+    return h?.n ? { n: h.n, p50: h.quantile(0.5), p99: h.quantile(0.99) } : undefined;
+  }
+
   /** Live figures for the VS Code Endpoints view. */
   summary(): { requests: number; errors: number; rps: number; p50_ms: number; p99_ms: number; uptime_s: number } {
     const now = Date.now();

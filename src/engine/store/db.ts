@@ -64,7 +64,7 @@ export interface OpenOptions {
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   const create = opts.create ?? true;
   checkHeader(file);
-  if (!fs.existsSync(file) && !create) throw new StoreError(`no tracking store at ${file}`, file);
+  if (!fs.existsSync(file) && !create) throw new StoreError(`no tracking store at ${file}: run \`mlops init\` in the workspace (or pass -w DIR)`, file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: Db;
   try {

@@ -8,6 +8,3 @@ export function toJsonValue(value: number | null, isNan: number): MetricValue {
   if (value === -Infinity) return '-Infinity';
   return value;
 }
-export function toNumber(v: MetricValue): number {
-  return typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
-}

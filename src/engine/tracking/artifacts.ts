@@ -42,6 +42,25 @@ function listDir(dir: string, prefix: string): FileInfo[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/**
+ * Checks an experiment's artifact location when it is created, as MLflow does: no query or fragment (they would
+ * smuggle path parts past the checks), a file:// URL must parse and name a local absolute path.
+ */
+export function checkArtifactLocation(uri: string): void {
+  if (uri.includes('?') || uri.includes('#')) throw invalid("'artifact_location' URL can't include fragments or params.");
+  if (uri.startsWith('file:')) fileUriPath(uri);
+  else if (uri.startsWith('mlflow-artifacts:')) checkRelativePath(uri.replace(/^mlflow-artifacts:(\/\/[^/]*)?\/*/, ''));
+}
+
+/** The local path of a file:// URI; a malformed or remote one is the client's mistake (400), never a crash. */
+function fileUriPath(uri: string): string {
+  let u: URL;
+  try { u = new URL(uri); } catch { throw invalid(`Malformed artifact location '${uri}'`); }
+  if (u.search || u.hash) throw invalid(`Artifact location '${uri}' can't include fragments or params`);
+  if (u.host && u.host !== 'localhost') throw invalid(`Artifact location '${uri}' names a remote host; only local file:// locations are served`);
+  try { return decodeURIComponent(u.pathname); } catch { throw invalid(`Malformed percent-encoding in artifact location '${uri}'`); }
+}
+
 export class ArtifactsService {
   constructor(readonly root: string) {
     fs.mkdirSync(root, { recursive: true });
@@ -53,7 +72,7 @@ export class ArtifactsService {
       const rel = uri.replace(/^mlflow-artifacts:(\/\/[^/]*)?\/*/, '');
       return confine(this.root, checkRelativePath(rel));
     }
-    if (uri.startsWith('file://')) return decodeURIComponent(new URL(uri).pathname);
+    if (uri.startsWith('file:')) return fileUriPath(uri);
     if (path.isAbsolute(uri)) return uri;
     throw invalid(`Unsupported artifact location '${uri}'`);
   }

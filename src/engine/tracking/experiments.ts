@@ -2,9 +2,10 @@
 import { alreadyExists, invalid, notFound } from '../errors';
 import type { Store } from '../store/store';
 import type { Experiment, KeyValue, ViewType } from '../../shared/dto';
-import { FilterSyntaxError, parseFilter, parseOrderBy, type Attributes } from '../../shared/searchFilter';
+import { FilterSyntaxError, parseFilter, parseOrderByList, type Attributes } from '../../shared/searchFilter';
 import { LIMITS, validateKey, validateValue } from './validate';
 import { checkMaxResults, decodeToken, page } from './paging';
+import { checkArtifactLocation } from './artifacts';
 import { compileExperimentSearch } from '../store/experimentSearchSql';
 
 const EXPERIMENT_ATTRIBUTES: Attributes = { strings: ['name'], numbers: ['creation_time', 'last_update_time'] };
@@ -23,6 +24,7 @@ export class ExperimentsService {
     if (!name.trim()) throw invalid("Invalid experiment name: ''. Experiment name must be a non-empty string");
     if (name.length > LIMITS.experimentNameLength) throw invalid(`Experiment name exceeds ${LIMITS.experimentNameLength} characters`);
     for (const t of tags) validateValue('Tag', validateKey('Tag', t.key), t.value, LIMITS.tagValueBytes);
+    if (artifactLocation) checkArtifactLocation(artifactLocation);
     const id = this.store.tx(() => {
       const existing = this.store.experiments.getByName(name);
       if (existing) {
@@ -61,12 +63,12 @@ export class ExperimentsService {
     const offset = decodeToken(opts.pageToken);
     try {
       const q = compileExperimentSearch(parseFilter(opts.filter, EXPERIMENT_ATTRIBUTES),
-        (opts.orderBy ?? []).map(o => parseOrderBy(o, EXPERIMENT_ATTRIBUTES)), opts.viewType);
+        parseOrderByList(opts.orderBy, EXPERIMENT_ATTRIBUTES), opts.viewType);
       const rows = this.store.experiments.search(q.where, q.args, q.order, limit + 1, offset);
       const [experiments, next] = page(rows, limit, offset);
       return { experiments, ...next };
     } catch (e) {
-      if (e instanceof FilterSyntaxError) throw invalid(`Invalid filter '${opts.filter}': ${e.message}`);
+      if (e instanceof FilterSyntaxError) throw invalid(`Invalid filter '${opts.filter ?? ''}' or order_by: ${e.message}`);
       throw e;
     }
   }

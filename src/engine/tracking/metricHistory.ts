@@ -3,7 +3,7 @@ import { invalid } from '../errors';
 import type { Store } from '../store/store';
 import type { HistoryCursor } from '../store/metricsRepo';
 import type { Metric, MetricWithRunId } from '../../shared/dto';
-import { toNumber } from '../store/values';
+import { toNumber } from '../../shared/dto';
 
 const MAX_HISTORY_PAGE = 25000;
 export const MAX_BULK_RUNS = 100;

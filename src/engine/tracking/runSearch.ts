@@ -3,7 +3,7 @@ import { invalid } from '../errors';
 import type { Store } from '../store/store';
 import { compileRunSearch, searchRuns } from '../store/runSearchSql';
 import type { Run, ViewType } from '../../shared/dto';
-import { FilterSyntaxError, parseFilter, parseOrderBy, type Comparison, type OrderBy } from '../../shared/searchFilter';
+import { FilterSyntaxError, parseFilter, parseOrderByList, type Comparison, type OrderBy } from '../../shared/searchFilter';
 import { checkMaxResults, decodeToken, page } from './paging';
 import { LIMITS } from './validate';
 
@@ -18,7 +18,7 @@ export interface SearchRunsRequest {
 
 export function parseSearch(filter: string | undefined, orderBy: string[] | undefined): { where: Comparison[]; order: OrderBy[] } {
   try {
-    return { where: parseFilter(filter), order: (orderBy ?? []).map(o => parseOrderBy(o)) };
+    return { where: parseFilter(filter), order: parseOrderByList(orderBy) };
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw invalid(`Invalid search expression: ${e.message}`);
     throw e;

@@ -65,7 +65,12 @@ export function registerRunCommands(ext: Extension): void {
   reg('mlops.server.menu', serverMenu);
   reg('mlops.view.refresh', () => ext.tree.refresh());
   reg('mlops.experiment.showMore', (experimentId: string) => ext.tree.showMore(experimentId));
-  reg('mlops.runsTable.open', async (node?: Node) => table(node && node.kind === 'experiment' ? [node.id] : undefined));
+  // The clicked experiment, the experiments selected in the tree, or (none selected) every experiment.
+  reg('mlops.runsTable.open', async (node?: Node, selection?: Node[]) => {
+    const nodes = selection?.length ? selection : node ? [node] : [...ext.treeView.selection];
+    const ids = nodes.flatMap(n => (n.kind === 'experiment' ? [n.id] : []));
+    return table(ids.length ? ids : undefined);
+  });
   reg('mlops.run.open', async (node?: Node | string) => {
     const id = typeof node === 'string' ? node : isRun(node) ? node.run.info.run_id : await pickRun(ext);
     if (id) return openRun(id);
@@ -79,14 +84,18 @@ export function registerRunCommands(ext: Extension): void {
     return compare(ids.length ? ids : await pickRuns(ext, true));
   });
   reg('mlops.run.copyId', async (node?: Node) => { if (isRun(node)) await vscode.env.clipboard.writeText(node.run.info.run_id); });
+  // From the palette with nothing selected: pick the runs (deleted ones for Restore).
   reg('mlops.run.delete', async (node?: unknown, selection?: unknown) => {
-    const ids = selectedRunIds(node, selection, ext.treeView.selection);
+    const selected = selectedRunIds(node, selection, ext.treeView.selection);
+    const ids = selected.length ? selected : await pickRuns(ext, true);
     const c = await ext.ensureClient();
     for (const id of ids) await c.client.http.call('POST', 'runs/delete', { run_id: id });
   });
   reg('mlops.run.restore', async (node?: unknown, selection?: unknown) => {
+    const selected = selectedRunIds(node, selection, ext.treeView.selection);
+    const ids = selected.length ? selected : await pickRuns(ext, true, 'DELETED_ONLY');
     const c = await ext.ensureClient();
-    for (const id of selectedRunIds(node, selection, ext.treeView.selection)) await c.client.http.call('POST', 'runs/restore', { run_id: id });
+    for (const id of ids) await c.client.http.call('POST', 'runs/restore', { run_id: id });
   });
   reg('mlops.notebook.configure', async () => {
     const url = await ext.start();
@@ -109,12 +118,13 @@ export function registerRunCommands(ext: Extension): void {
   revive(COMPARE_VIEW_TYPE, (p, s) => compare(s.runIds ?? [], p));
 }
 
-async function pickRuns(ext: Extension, many: boolean): Promise<string[]> {
+async function pickRuns(ext: Extension, many: boolean, view: 'ACTIVE_ONLY' | 'DELETED_ONLY' = 'ACTIVE_ONLY'): Promise<string[]> {
   const c = await ext.ensureClient();
   const exps = await c.experiments();
-  const { runs } = await c.runs(exps.map(e => e.id), { max: 500 });
+  const { runs } = await c.runs(exps.map(e => e.id), { max: 500, view });
+  if (!runs.length) throw new Error(view === 'DELETED_ONLY' ? 'There are no deleted runs to restore' : 'There are no runs yet');
   const picks = runs.map(r => ({ label: r.info.run_name, description: `${exps.find(e => e.id === r.info.experiment_id)?.name ?? ''} · ${r.info.status}`, id: r.info.run_id }));
-  const chosen = await vscode.window.showQuickPick(picks, { canPickMany: many, title: 'Select runs' }) as unknown;
+  const chosen = await vscode.window.showQuickPick(picks, { canPickMany: many, title: view === 'DELETED_ONLY' ? 'Select deleted runs to restore' : 'Select runs' }) as unknown;
   if (!chosen) return [];
   return (Array.isArray(chosen) ? chosen : [chosen]).map((p: { id: string }) => p.id);
 }

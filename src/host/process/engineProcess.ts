@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Disposable } from '../disposable';
+import { ShownError } from '../commands/registry';
 
 export type EngineState = 'stopped' | 'starting' | 'running' | 'failed';
 export interface EngineInfo {
@@ -21,6 +22,7 @@ export class EngineProcess extends Disposable {
   private crashes: number[] = [];
   private stopping = false;
   private failureShown = false;
+  private starting?: Promise<EngineInfo>;
 
   constructor(private readonly extensionPath: string, private readonly workspace: string, private readonly out: vscode.LogOutputChannel,
     private readonly options: () => { port: number; token?: string }) {
@@ -32,9 +34,14 @@ export class EngineProcess extends Disposable {
     this._onState.fire(state);
   }
 
-  /** Starts the engine and resolves with its URL once it listens. */
-  async start(): Promise<EngineInfo> {
-    if (this.child && this.info) return this.info;
+  /** Starts the engine and resolves with its URL once it listens. One start at a time: a second call joins it. */
+  start(): Promise<EngineInfo> {
+    if (this.child && this.info) return Promise.resolve(this.info);
+    this.starting ??= this.spawnEngine().finally(() => { this.starting = undefined; });
+    return this.starting;
+  }
+
+  private spawnEngine(): Promise<EngineInfo> {
     this.stopping = false;
     this.set('starting');
     const { port, token } = this.options();
@@ -63,7 +70,7 @@ export class EngineProcess extends Disposable {
           resolve(this.info);
         }
       });
-      child.on('error', e => { this.out.error(`engine failed to start: ${e.message}`); this.fail(e.message); reject(e); });
+      child.on('error', e => { this.out.error(`engine failed to start: ${e.message}`); reject(this.fail(e.message)); });
       child.on('exit', (code, signal) => {
         const wasRunning = this.state === 'running';
         this.child = undefined;
@@ -71,7 +78,7 @@ export class EngineProcess extends Disposable {
         if (this.stopping) { this.set('stopped'); return; }
         const msg = `engine exited (${signal ?? `code ${code}`}) after ${Date.now() - started} ms`;
         this.out.error(msg);
-        if (!wasRunning) { this.fail(msg); reject(new Error(`${msg}; see the MLOps Workbench output`)); return; }
+        if (!wasRunning) { reject(this.fail(msg)); return; }
         this.crashes = [...this.crashes.filter(t => Date.now() - t < 60_000), Date.now()];
         if (this.crashes.length >= 3) { this.fail('engine crashed 3 times in a minute; not restarting'); return; }
         this.out.warn('restarting engine after a crash');
@@ -80,12 +87,15 @@ export class EngineProcess extends Disposable {
     });
   }
 
-  private fail(message: string): void {
+  /** Shows the failure once (until the next explicit restart) and returns the error for the caller: a ShownError when
+   * this call showed it, so the command wrapper does not show it a second time. */
+  private fail(message: string): Error {
     this.set('failed');
-    if (this.failureShown) return;
+    const text = `the tracking server could not start — ${message}`;
+    if (this.failureShown) return new Error(`${text}; see the MLOps Workbench output`);
     this.failureShown = true;
-    void vscode.window.showErrorMessage(`MLOps: the tracking server could not start — ${message}`, 'Show Output')
-      .then(a => { if (a) this.out.show(); });
+    void vscode.window.showErrorMessage(`MLOps: ${text}`, 'Show Output').then(a => { if (a) this.out.show(); });
+    return new ShownError(text);
   }
 
   async stop(): Promise<void> {

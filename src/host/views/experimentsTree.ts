@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Run } from '../../shared/dto';
 import { Disposable } from '../disposable';
-import type { EngineClient } from '../engineClient';
+import type { ChangeEvent, EngineClient } from '../engineClient';
 
 export type Node =
   | { kind: 'experiment'; id: string; name: string }
@@ -28,6 +28,9 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private readonly experiments = new Map<string, Node & { kind: 'experiment' }>();
   private readonly pages = new Map<string, number>();
   private pending = new Set<string>();
+  /** Run nodes on screen, by run id: a metric or status change updates just that node. */
+  private readonly runNodes = new Map<string, Node & { kind: 'run' }>();
+  private pendingRuns = new Set<string>();
   private timer?: NodeJS.Timeout;
   private clientSub?: vscode.Disposable;
 
@@ -39,29 +42,51 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   setClient(client: EngineClient | undefined): void {
     this.clientSub?.dispose();
     this.client = client;
-    this.clientSub = client?.onChange(e => this.changed(e.kind === 'experiment' || e.kind === 'registry' || e.id === '*' ? undefined : e.experimentId));
+    this.clientSub = client?.onChange(e => this.changed(e));
     this.refresh();
   }
 
   refresh(): void {
     this.experiments.clear();
+    this.runNodes.clear();
     this._onDidChange.fire(undefined);
   }
 
-  /** Coalesces change events (≤ 4 refreshes/s) and refreshes only the experiments that changed. */
-  private changed(experimentId: string | undefined): void {
-    this.pending.add(experimentId ?? '*');
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const ids = [...this.pending];
-      this.pending.clear();
-      if (ids.includes('*')) return this.refresh();
-      for (const id of ids) {
-        const node = this.experiments.get(id);
-        if (node) this._onDidChange.fire(node); else return this.refresh();
+  /**
+   * Coalesces change events (≤ 4 refreshes/s). A change to a run on screen (a metric, a status) re-reads that run
+   * and redraws its node only; a new run refreshes its experiment; anything else the whole tree.
+   */
+  private changed(e: ChangeEvent): void {
+    const whole = e.kind === 'experiment' || e.kind === 'registry' || e.id === '*' || !e.experimentId;
+    if (whole) this.pending.add('*');
+    else if ((e.kind === 'metric' || e.kind === 'run') && this.runNodes.has(e.id)) this.pendingRuns.add(e.id);
+    else this.pending.add(e.experimentId!);
+    this.timer ??= setTimeout(() => void this.flushChanges(), 250);
+  }
+
+  private async flushChanges(): Promise<void> {
+    const ids = [...this.pending];
+    const runIds = [...this.pendingRuns];
+    this.pending.clear();
+    this.pendingRuns.clear();
+    try {
+      if (ids.includes('*') || ids.some(id => !this.experiments.has(id))) return this.refresh();
+      for (const id of ids) this._onDidChange.fire(this.experiments.get(id));
+      // Runs whose experiment is refreshed anyway are re-read with it.
+      const single = runIds.filter(id => !ids.includes(this.runNodes.get(id)?.experimentId ?? ''));
+      if (!single.length || !this.client) return;
+      for (const run of await this.client.runsByIds(single)) {
+        const node = this.runNodes.get(run.info.run_id);
+        if (!node) continue;
+        node.run = run;
+        this._onDidChange.fire(node);
       }
-    }, 250);
+    } catch {
+      this.refresh(); // the engine went away or the run vanished: a full reload shows the truth (or the error item)
+    } finally {
+      this.timer = undefined;
+      if (this.pending.size || this.pendingRuns.size) this.timer = setTimeout(() => void this.flushChanges(), 250);
+    }
   }
 
   showMore(experimentId: string): void {
@@ -91,7 +116,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
         token = page.next;
       } while (token && runs.length < want);
       const versions = await this.registeredVersions(runs.map(r => r.info.run_id));
-      const out: Node[] = runs.map(run => ({ kind: 'run', run, experimentId: node.id, versions: versions.get(run.info.run_id) }));
+      const out: Node[] = runs.map(run => {
+        const n = { kind: 'run' as const, run, experimentId: node.id, versions: versions.get(run.info.run_id) };
+        this.runNodes.set(run.info.run_id, n);
+        return n;
+      });
       if (token) out.push({ kind: 'more', experimentId: node.id, loaded: runs.length });
       if (!runs.length) out.push({ kind: 'message', text: 'No runs yet' });
       return out;

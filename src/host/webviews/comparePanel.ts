@@ -10,13 +10,19 @@ export class ComparePanel extends Panel<CompareToHost, CompareToWebview> {
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly client: EngineClient, runIds: string[], openRun: (id: string) => void) {
     super(panel, extensionUri, 'compare', { runIds });
     this.track(this.onMessage(m => {
-      if (m.type === 'ready') void this.load();
-      else if (m.type === 'openRun') openRun(m.runId);
+      switch (m.type) {
+        case 'ready': void this.load(); break;
+        case 'openRun': openRun(m.runId); break;
+      }
     }));
   }
 
   async load(): Promise<void> {
-    const runs = await this.client.runsByIds(this.state.runIds ?? []);
-    this.post({ type: 'compare', runs: runs.map(r => summarize(r)) });
+    try {
+      const runs = await this.client.runsByIds(this.state.runIds ?? []);
+      this.post({ type: 'compare', runs: runs.map(r => summarize(r)) });
+    } catch (e) {
+      this.post({ type: 'error', message: `Cannot load the runs: ${(e as Error).message}` });
+    }
   }
 }

@@ -24,12 +24,13 @@ export class RunsTablePanel extends Panel<RunsTableToHost, RunsTableToWebview> {
     }));
   }
 
+  /** Loads the runs; a filter mistake is shown at the filter box, anything else as an error in the panel. */
   async load(): Promise<void> {
     const t0 = Date.now();
-    const exps = await this.client.experiments();
-    const ids = this.state.experimentIds?.length ? this.state.experimentIds : exps.map(e => e.id);
-    const names = new Map(exps.map(e => [e.id, e.name]));
     try {
+      const exps = await this.client.experiments();
+      const ids = this.state.experimentIds?.length ? this.state.experimentIds : exps.map(e => e.id);
+      const names = new Map(exps.map(e => [e.id, e.name]));
       const { runs } = await this.client.runs(ids, { filter: this.state.filter, orderBy: this.orderBy, max: 50000 });
       this.post({
         type: 'runs', experimentNames: ids.map(i => names.get(i) ?? i), runs: runs.map(r => summarize(r, names.get(r.info.experiment_id))),
@@ -37,7 +38,7 @@ export class RunsTablePanel extends Panel<RunsTableToHost, RunsTableToWebview> {
       });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'INVALID_PARAMETER_VALUE') this.post({ type: 'filterError', message: e.message });
-      else throw e;
+      else this.post({ type: 'error', message: `Cannot load the runs: ${(e as Error).message}` });
     }
   }
 }

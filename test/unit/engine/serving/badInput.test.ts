@@ -129,3 +129,19 @@ test('after all of the above the endpoints still answer, and no 500 was ever ret
   const m = await get(irisEp.url, '/metrics');
   assert.doesNotMatch(m.text, /code="5\d\d"/);
 });
+
+test('values out of range for the element type: a 400 naming the input, never a wrapped or null prediction', async () => {
+  await rejected(invoke(multiEp.url, withInput('count', [[1], [1e30], [2], [3]])), /input 'count': 1e\+30 is out of range|input 'count': .*beyond 2\^53/);
+  await rejected(invoke(multiEp.url, withInput('count', [[1], [2 ** 60], [2], [3]])), /input 'count': .*beyond 2\^53 and would lose precision/);
+  await rejected(invoke(multiEp.url, withInput('count', [[1], ['99999999999999999999'], [2], [3]])), /input 'count': 99999999999999999999 is out of range for int64/);
+  await rejected(invoke(irisEp.url, '{"inputs": [[1e400, 3.5, 1.4, 0.2]]}'), /input 'input': value Infinity at flat index 0 is out of range for float32/);
+  await rejected(invoke(irisEp.url, { inputs: [[1e39, 3.5, 1.4, 0.2]] }), /input 'input': value 1e\+39 .* out of range for float32/);
+  await rejected(invoke(multiEp.url, withInput('scale', [[1], ['-Infinity'], [0], [1]])), /input 'scale': value -Infinity .* out of range for float64/);
+});
+
+test('shape mistakes in dataframe formats are named: a row that is not a list, a record that lacks a column', async () => {
+  await rejected(invoke(irisEp.url, { dataframe_split: { data: [5] } }), /dataframe_split 'data' must be a list of rows \(lists\); row 0 is 5/);
+  const records = ROWS.map((r, i) => (i === 2 ? { x: r.x, scale: r.scale, count: r.count } : r));
+  await rejected(invoke(multiEp.url, { dataframe_records: records }), /dataframe_records record 2 lacks 'flag'/);
+  await rejected(invoke(irisEp.url, 'a,b\n"unterminated,1\n', 'text/csv'), /malformed CSV body/);
+});

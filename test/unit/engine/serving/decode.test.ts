@@ -127,3 +127,18 @@ test('iris: plain numbers (fast path) and the same rows with numeric strings and
   const withNull = predictions(await invoke(irisEp.url, { inputs: [[null, 3.5, 1.4, 0.2], iris.input[1]] })) as { label: unknown[] };
   assert.equal(withNull.label.length, 2);
 });
+
+test('text/csv: quoted fields with commas and quotes; a string input keeps "123" as text; bools and empty floats', async () => {
+  const csv = 'text\n"hello, world"\n"say ""hi"""\n123\n';
+  assert.deepEqual(predictions(await invoke(echoEp.url, csv, 'text/csv')), [['hello, world'], ['say "hi"'], ['123']]);
+  // Numbers from CSV text, CRLF line ends and a quoted header: the reference iris answers.
+  assertIris(predictions(await invoke(irisEp.url, `"a","b","c","d"\r\n${iris.input.map(r => r.join(',')).join('\r\n')}\r\n`, 'text/csv')));
+});
+
+test('int64 as a string of digits beyond 2^53 is exact; bool cells "true"/"false" from CSV-like strings', async () => {
+  const rows = multi.inputs.x.length;
+  const r = predictions(await invoke(multiEp.url, { inputs: { ...multi.inputs, count: multi.inputs.count.map(c => [String(c[0])]), flag: multi.inputs.flag.map(f => [String(f[0])]) } }));
+  assert.deepEqual(r.count_plus, multi.outputs.count_plus);
+  assert.deepEqual(r.not_flag, multi.outputs.not_flag);
+  assert.equal(r.count_plus.length, rows);
+});

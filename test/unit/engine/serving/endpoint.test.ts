@@ -160,3 +160,32 @@ test('a swap to a version without an .onnx file fails safely: the old version ke
     engine.close();
   }
 });
+
+test('the served version records its measured p50/p99 as tags, and the serving.p99_ms gate reads them', async () => {
+  const engine = await twoVersions();
+  try {
+    const ws = path.dirname(engine.store.paths.db);
+    fs.writeFileSync(path.join(ws, 'policy.yaml'), 'version: 1\nstages:\n  Production:\n    - serving.p99_ms <= 50\n');
+    const gate = () => engine.promotion.evaluate(NAME, 2, { stage: 'Production' })[0];
+    assert.equal(gate().passed, false, 'no measurement yet');
+    const served = await serve(`models:/${NAME}/2`, {}, engine);
+    try {
+      const agent = new http.Agent({ keepAlive: true });
+      for (let i = 0; i < 150; i++) assertIris(predictions(await invoke(served.url, { inputs: [iris.input[i % 7]] }, 'application/json', '/invocations', agent)), [i % 7]);
+      served.endpoint.recordLatency();
+      assert.equal(engine.registry.getVersion(NAME, 2).tags?.find(t => t.key === 'mlops.serving.p99_ms'), undefined, 'fewer than 200 requests: nothing recorded');
+      for (let i = 0; i < 100; i++) await invoke(served.url, { inputs: [iris.input[0]] }, 'application/json', '/invocations', agent);
+      agent.destroy();
+    } finally {
+      await served.close(); // close() records the figures
+    }
+    const tags = Object.fromEntries((engine.registry.getVersion(NAME, 2).tags ?? []).map(t => [t.key, t.value]));
+    assert.equal(tags['mlops.serving.requests'], '250');
+    assert.ok(Number(tags['mlops.serving.p99_ms']) > 0 && Number(tags['mlops.serving.p99_ms']) <= 50, `p99 ${tags['mlops.serving.p99_ms']}`);
+    assert.ok(Number(tags['mlops.serving.p50_ms']) <= Number(tags['mlops.serving.p99_ms']));
+    assert.equal(gate().passed, true, JSON.stringify(gate()));
+    assert.equal(engine.registry.getVersion(NAME, 1).tags?.find(t => t.key === 'mlops.serving.p99_ms'), undefined, 'only the served version');
+  } finally {
+    engine.close();
+  }
+});
