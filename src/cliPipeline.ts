@@ -43,9 +43,11 @@ async function guarded(fn: () => Promise<number>): Promise<void> {
 }
 
 const STATE_TEXT: Record<StageStatus['state'], string> = { 'up-to-date': 'up to date', changed: 'changed', 'never-run': 'never run', frozen: 'frozen', running: 'running', failed: 'failed' };
+/** "train: changed — params changed: lr 0.01 → 0.02"; a failed stage says why first: "train: failed (exit code 3) — …". */
 export function statusLine(s: StageStatus): string {
   const why = s.reasons.filter(r => r !== 'never run');
-  return `${s.stage}: ${STATE_TEXT[s.state]}${why.length && s.state !== 'up-to-date' ? ` — ${why.join('; ')}` : ''}`;
+  const head = s.state === 'failed' && why[0]?.startsWith('failed: ') ? `failed (${why.shift()!.slice('failed: '.length)})` : STATE_TEXT[s.state];
+  return `${s.stage}: ${head}${why.length && s.state !== 'up-to-date' ? ` — ${why.join('; ')}` : ''}`;
 }
 
 /** Prints executor events as a readable stream; stage output prefixed "[stage] " when stages run in parallel. */
@@ -76,6 +78,7 @@ function printer(jobs: number, dry: boolean) {
         const secs = `${(e.ms / 1000).toFixed(1)} s`;
         if (e.state === 'succeeded') out(`Stage '${e.stage}' finished in ${secs}\n`);
         else if (e.state === 'killed') out(`Stage '${e.stage}' killed after ${secs}\n`);
+        else if (!e.runId && e.error) process.stderr.write(`Stage '${e.stage}' not run: ${e.error}\n`); // refused before starting
         else process.stderr.write(`Stage '${e.stage}' failed${e.error ? `: ${e.error}` : ''}\n`);
         break;
       }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openEngine, tempWorkspace } from '../helpers/workspace';
 import { CLI, exited, spawnServer } from '../helpers/engineProcess';
+import { reproArgs } from '../../src/host/pipeline/reproArgs';
 
 interface Result { code: number | null; out: string; err: string }
 
@@ -125,6 +126,47 @@ test('a failing stage: exit 1, its error on stderr, downstream not run', () => {
   assert.match(r.out, /2 ran, 0 skipped \(up to date\), 1 failed, 1 not run\n$/);
   assert.equal(fs.existsSync(path.join(ws, 'after.txt')), false);
   assert.equal(runsOf(ws).find(x => x.info.run_name === 'bad')!.info.status, 'FAILED');
+  const st = mlops(ws, 'status');
+  assert.match(st.out, /^bad: failed \(exit code 3\)$/m, 'status says why it failed');
+  const j = JSON.parse(mlops(ws, 'status', '--json').out) as { stages: { stage: string; state: string; reasons: string[]; lastError?: string; lastExitCode?: number }[] };
+  const bad = j.stages.find(x => x.stage === 'bad')!;
+  assert.deepEqual([bad.state, bad.reasons[0], bad.lastError, bad.lastExitCode], ['failed', 'failed: exit code 3', 'exit code 3', 3]);
+});
+
+test('missing dependency or params key: repro refuses the stage naming what is missing; status shows why', () => {
+  const ws = workspace(`  lonely:\n    cmd: echo x > lonely.txt\n    deps: [nofile.csv]\n    params: [lr]\n    outs: [lonely.txt]\n`);
+  assert.equal(mlops(ws, 'status').out, 'prepare: never run\ntrain: never run\nlonely: never run — deps missing: nofile.csv; params missing: lr in params.yaml\n');
+  const r = mlops(ws, 'repro', 'lonely');
+  assert.equal(r.code, 1);
+  assert.equal(r.err, "Stage 'lonely' not run: missing dependency 'nofile.csv' (no stage produces it); params missing: lr in params.yaml\n");
+  assert.match(r.out, /0 ran, 0 skipped \(up to date\), 1 failed\n$/);
+  assert.equal(fs.existsSync(path.join(ws, 'lonely.txt')), false);
+  fs.writeFileSync(path.join(ws, 'nofile.csv'), 'a\n');
+  fs.writeFileSync(path.join(ws, 'params.yaml'), 'train:\n  lr: 0.01\nlr: 1\n');
+  assert.equal(mlops(ws, 'repro', 'lonely').code, 0);
+  assert.match(mlops(ws, 'status').out, /^lonely: up to date$/m);
+  fs.rmSync(path.join(ws, 'nofile.csv'));
+  assert.match(mlops(ws, 'status').out, /^lonely: changed — deps missing: nofile\.csv$/m);
+  assert.equal(mlops(ws, 'repro', 'lonely').code, 1, 'still refused with a lock');
+});
+
+test('the arguments the VS Code runner builds from mlops.pipeline.experiment and .jobs: runs in that experiment, 2 at once', () => {
+  const ws = tempWorkspace();
+  fs.writeFileSync(path.join(ws, 'dvc.yaml'), 'stages:\n  a:\n    cmd: echo a\n  b:\n    cmd: echo b\n');
+  const args = reproArgs(CLI, ws, 'http://127.0.0.1:9', { experiment: ' my pipeline ', jobs: 2 });
+  assert.deepEqual(args.slice(3), ['repro', '-j', '2', '--experiment', 'my pipeline', '--tracking-uri', 'http://127.0.0.1:9']);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^\[a\] a$/m, 'output prefixed by stage: -j 2 was taken');
+  const e = openEngine(ws);
+  try {
+    const exp = e.experiments.getByName('my pipeline');
+    assert.deepEqual(e.search.search({ experimentIds: [exp.experiment_id], maxResults: 10 }).runs.map(x => x.info.run_name).sort(), ['a', 'b']);
+  } finally {
+    e.close();
+  }
+  // Settings left at their defaults add nothing: the engine's experiment, one job.
+  assert.deepEqual(reproArgs(CLI, ws, 'u', { experiment: '', jobs: 1, stages: ['a'], single: true }).slice(3), ['repro', 'a', '-s', '--tracking-uri', 'u']);
 });
 
 test('a definition error prints file:line:col: message and exits 1', () => {

@@ -30,13 +30,20 @@ export function buildDag(p: Pipeline): Dag {
   return { order: topoOrder(p, upstream, downstream), upstream, downstream };
 }
 
-/** One writer per output: no path claimed by two stages (or twice by one), none inside another's output. */
+/** One writer per output: no path claimed by two stages (or twice by one), none inside another's output, and no
+ *  stage's input overlapping its own output. */
 function checkOutputs(p: Pipeline): void {
   const seen: { path: string; stage: Stage }[] = [];
   for (const s of p.stages) {
     for (const o of s.outs) {
-      const dep = inputsOf(s).find(d => d === o.path);
-      if (dep) fail(p, s, `'${dep}' is both a dependency and an output of stage '${s.name}'`, [s.name]);
+      // Outputs are deleted before the stage runs: an input inside one would be gone, one holding it never settles.
+      const dep = inputsOf(s).find(d => overlaps(d, o.path));
+      if (dep === o.path) fail(p, s, `'${dep}' is both a dependency and an output of stage '${s.name}'`, [s.name]);
+      if (dep !== undefined) {
+        fail(p, s, isInside(dep, o.path)
+          ? `dependency '${dep}' of stage '${s.name}' is inside its output '${o.path}' (outputs are deleted before the stage runs)`
+          : `output '${o.path}' of stage '${s.name}' is inside its dependency '${dep}'`, [s.name]);
+      }
       const prev = seen.find(x => overlaps(x.path, o.path));
       if (prev) {
         const names = prev.stage === s ? [s.name] : [prev.stage.name, s.name];

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engine';
 import { buildDag, closure } from './dag';
+import { missingInputs, missingInputsError, producerOf } from './missingInputs';
 import { runStageCommands } from './stageProcess';
 import { ensureExperiment, finishStageRun, pipelineExperimentName, stageLogFile, startStageRun } from './stageTracking';
 import { currentLockAsync, stageStatus, statusContext, type StatusCtx } from './status';
@@ -133,6 +134,12 @@ export async function reproduce(engine: Engine, workspace: string, p: Pipeline, 
         return { stage: s.name, outcome: 'failed', reasons: [], error };
       }
       reasons = st.reasons.length ? st.reasons : [st.state];
+    }
+    // As DVC: a stage whose deps or params are missing (now that its upstream has run) is not run at all.
+    const missing = missingInputsError(missingInputs(p.root, s), dep => producerOf(p.stages, s, dep));
+    if (missing) {
+      emit({ type: 'stage-end', stage: s.name, state: 'failed', exitCode: null, runId: '', ms: 0, error: missing });
+      return { stage: s.name, outcome: 'failed', reasons, error: missing };
     }
     return execute(s, reasons);
   };

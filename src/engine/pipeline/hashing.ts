@@ -77,8 +77,17 @@ export class Hasher {
       return hit ?? this.read(absPath, st, md5File(absPath));
     }
     if (!st.isDirectory()) return undefined;
-    const { files, cached } = this.walk(absPath);
-    return dirHash(files.map(f => [f.rel, this.lookup(f.st, cached.get(f.abs)) ?? this.read(f.abs, f.st, md5File(f.abs))]));
+    return dirHash(this.dirEntries(absPath));
+  }
+
+  /** (posix relpath, file hash) of every file below a directory (what its hash is made of); undefined if not one. */
+  manifest(absDir: string): Map<string, string> | undefined {
+    return statOrUndefined(absDir)?.isDirectory() ? new Map(this.dirEntries(absDir)) : undefined;
+  }
+
+  private dirEntries(absDir: string): [string, string][] {
+    const { files, cached } = this.walk(absDir);
+    return files.map(f => [f.rel, this.lookup(f.st, cached.get(f.abs)) ?? this.read(f.abs, f.st, md5File(f.abs))]);
   }
 
   /** As hash(), but cache misses are read on worker threads, several files at once (large outs, first runs). */

@@ -4,11 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/store';
 import { pidAlive, type Execution, type PipelineRepo } from '../store/pipelineRepo';
-import { Hasher } from './hashing';
+import { dirHash, Hasher } from './hashing';
 import { buildDag } from './dag';
 import { flatten, loadParamsFile, lookup } from './paramsFile';
 import type { Change, Dag, Pipeline, Stage, StageLock, StageState, StageStatus } from './types';
 import { reasonsOf } from './statusReasons';
+import { missingDeps, missingParams, unproduced, type MissingInputs } from './missingInputs';
+
+/** Directory deps with more files than this keep no per-file manifest in the lock (a change names no files). */
+export const DIR_MANIFEST_MAX = 10_000;
+/** Files named inside a changed directory dep. */
+const CHANGED_FILES_SHOWN = 3;
 
 export interface StatusCtx {
   repo: PipelineRepo;
@@ -47,19 +53,39 @@ export function stageStatus(ctx: StatusCtx, stage: Stage): StageStatus {
   if (exec?.state === 'running' && exec.pid !== undefined && pidAlive(exec.pid)) {
     return { ...base, state: 'running', changes: [], reasons: [] };
   }
-  const changes = lock ? compare(ctx, stage, lock) : [{ kind: 'never-run' } as Change];
+  // With a lock, compare() finds missing deps while hashing them; params keys are looked up either way.
+  const root = ctx.pipeline.root;
+  const changes = lock
+    ? compare(ctx, stage, lock, { deps: [], params: missingParams(root, stage) })
+    : [{ kind: 'never-run' } as Change, ...missingChanges(stage, unproduced({ deps: missingDeps(root, stage), params: missingParams(root, stage) }, ctx.pipeline.stages, stage))];
   if (stage.alwaysChanged) changes.unshift({ kind: 'always-changed' });
   ctx.hasher.flush();
   let state: StageState = !lock ? 'never-run' : changes.length ? 'changed' : 'up-to-date';
-  if (state !== 'up-to-date' && exec?.state === 'failed') state = 'failed';
+  const reasons = reasonsOf(changes);
+  let failure: Pick<StageStatus, 'lastError' | 'lastExitCode'> = {};
+  if (state !== 'up-to-date' && exec?.state === 'failed') {
+    state = 'failed';
+    const lastError = exec.error ?? (exec.exitCode !== undefined ? `exit code ${exec.exitCode}` : 'unknown error');
+    failure = { lastError, ...(exec.exitCode !== undefined ? { lastExitCode: exec.exitCode } : {}) };
+    reasons.unshift(`failed: ${lastError}`);
+  }
   if (stage.frozen) state = 'frozen';
-  return { ...base, state, changes, reasons: reasonsOf(changes) };
+  return { ...base, state, changes, reasons, ...failure };
+}
+
+/** Missing deps and params as changes (a stage that never ran still says what it lacks). */
+function missingChanges(stage: Stage, m: MissingInputs): Change[] {
+  return [
+    ...m.deps.map(p => ({ kind: 'deps', path: p, change: 'missing' }) as const),
+    ...m.params.map(x => ({ kind: 'params', key: x.key ? displayKey(stage, `${x.file}:${x.key}`) : x.file, from: undefined, to: undefined, missing: x }) as const),
+  ];
 }
 
 /** What a successful run leaves behind: the lock to store (cache: false outs and missing paths omitted). */
 export function currentLock(ctx: StatusCtx, stage: Stage, runId?: string): StageLock {
   const hash = (rel: string) => ctx.hasher.hash(abs(ctx, rel));
   const lock = buildLock(stage, paramValues(ctx.pipeline.root, stage), stage.deps.map(hash), cachedOuts(stage).map(hash), runId);
+  addManifests(ctx, lock);
   ctx.hasher.flush();
   return lock;
 }
@@ -69,8 +95,30 @@ export async function currentLockAsync(ctx: StatusCtx, stage: Stage, runId?: str
   const hash = (rel: string) => ctx.hasher.hashAsync(abs(ctx, rel));
   const [deps, outs] = await Promise.all([Promise.all(stage.deps.map(hash)), Promise.all(cachedOuts(stage).map(hash))]);
   const lock = buildLock(stage, paramValues(ctx.pipeline.root, stage), deps, outs, runId);
+  addManifests(ctx, lock); // every file hash is cached by now: a walk and a stat per file
   ctx.hasher.flush();
   return lock;
+}
+
+/** The per-file hashes of each directory dep (up to DIR_MANIFEST_MAX files), so a later change can name files. */
+function addManifests(ctx: StatusCtx, lock: StageLock): void {
+  for (const [dep, h] of Object.entries(lock.deps)) {
+    if (!h.endsWith('.dir')) continue;
+    const m = ctx.hasher.manifest(abs(ctx, dep));
+    if (!m || m.size > DIR_MANIFEST_MAX || dirHash([...m]) !== h) continue; // changed while hashing: name nothing
+    (lock.dirs ??= {})[dep] = Object.fromEntries(m);
+  }
+}
+
+/** Files inside a directory dep that differ from the lock's manifest (added, removed or modified), sorted. */
+function changedFiles(ctx: StatusCtx, dep: string, before: Record<string, string>): { files: string[]; moreFiles?: number } | undefined {
+  const now = ctx.hasher.manifest(abs(ctx, dep));
+  if (!now) return undefined;
+  const names = new Set([...Object.keys(before), ...now.keys()]);
+  const changed = [...names].filter(n => before[n] !== now.get(n)).sort();
+  if (!changed.length) return undefined;
+  const more = changed.length - CHANGED_FILES_SHOWN;
+  return { files: changed.slice(0, CHANGED_FILES_SHOWN), ...(more > 0 ? { moreFiles: more } : {}) };
 }
 
 function buildLock(stage: Stage, params: Map<string, unknown>, deps: (string | undefined)[], outs: (string | undefined)[], runId?: string): StageLock {
@@ -107,7 +155,7 @@ export function paramValues(root: string, stage: Stage): Map<string, unknown> {
   return out;
 }
 
-function compare(ctx: StatusCtx, stage: Stage, lock: StageLock): Change[] {
+function compare(ctx: StatusCtx, stage: Stage, lock: StageLock, missing: MissingInputs): Change[] {
   const changes: Change[] = [];
   const cmd = stage.cmd.join('\n');
   if (cmd !== lock.cmd) changes.push({ kind: 'cmd', from: lock.cmd, to: cmd });
@@ -117,16 +165,23 @@ function compare(ctx: StatusCtx, stage: Stage, lock: StageLock): Change[] {
     const h = ctx.hasher.hash(abs(ctx, dep));
     if (h === undefined) changes.push({ kind: 'deps', path: dep, change: 'missing' });
     else if (!(dep in lock.deps)) changes.push({ kind: 'deps', path: dep, change: 'added' });
-    else if (lock.deps[dep] !== h) changes.push({ kind: 'deps', path: dep, change: 'modified' });
+    else if (lock.deps[dep] !== h) {
+      const inside = h.endsWith('.dir') && lock.dirs?.[dep] ? changedFiles(ctx, dep, lock.dirs[dep]) : undefined;
+      changes.push({ kind: 'deps', path: dep, change: 'modified', ...inside });
+    }
   }
   for (const dep of Object.keys(lock.deps)) if (!stage.deps.includes(dep)) changes.push({ kind: 'deps', path: dep, change: 'removed' });
 
   const params = paramValues(ctx.pipeline.root, stage);
   for (const k of Object.keys(lock.params)) if (!params.has(k)) params.set(k, undefined);
+  const missingKeys = new Map(missing.params.filter(m => m.key).map(m => [`${m.file}:${m.key}`, m]));
   for (const [k, to] of params) {
     const from = lock.params[k];
-    if (stableJson(from) !== stableJson(to)) changes.push({ kind: 'params', key: displayKey(stage, k), from, to });
+    const m = missingKeys.get(k);
+    if (m) changes.push({ kind: 'params', key: displayKey(stage, k), from, to: undefined, missing: m });
+    else if (stableJson(from) !== stableJson(to)) changes.push({ kind: 'params', key: displayKey(stage, k), from, to });
   }
+  for (const m of missing.params) if (!m.key) changes.push({ kind: 'params', key: m.file, from: undefined, to: undefined, missing: m });
 
   for (const out of stage.outs) {
     if (!out.cache) {

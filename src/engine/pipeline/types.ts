@@ -61,6 +61,8 @@ export interface StageLock {
   deps: Record<string, string>;   // path → content hash
   params: Record<string, unknown>; // "file:key" → value (JSON)
   outs: Record<string, string>;   // path → content hash (cache: false outs omitted)
+  /** Directory deps: relpath → file hash inside each (to name the files that changed); absent above DIR_MANIFEST_MAX files. */
+  dirs?: Record<string, Record<string, string>>;
   runId?: string;
   finishedAt: number;
 }
@@ -71,8 +73,10 @@ export type Change =
   | { kind: 'never-run' }
   | { kind: 'always-changed' }
   | { kind: 'cmd'; from: string; to: string }
-  | { kind: 'deps'; path: string; change: 'modified' | 'added' | 'removed' | 'missing' }
-  | { kind: 'params'; key: string; from: unknown; to: unknown } // key = "file:dotted.key" (file omitted for params.yaml)
+  /** files: for a modified directory, the paths inside it that changed (relative to it; at most a few). */
+  | { kind: 'deps'; path: string; change: 'modified' | 'added' | 'removed' | 'missing'; files?: string[]; moreFiles?: number }
+  /** key = "file:dotted.key" (file omitted for params.yaml); missing: the key (or, key '', the whole file) is not in the params file. */
+  | { kind: 'params'; key: string; from: unknown; to: unknown; missing?: { file: string; key: string } }
   | { kind: 'outs'; path: string; change: 'modified' | 'missing' | 'added' | 'removed' };
 
 export interface StageStatus {
@@ -83,6 +87,9 @@ export interface StageStatus {
   reasons: string[];
   lastRunId?: string;
   lastFinishedAt?: number;
+  /** The last execution's failure when the stage is 'failed' (also the reason line "failed: …"). */
+  lastError?: string;
+  lastExitCode?: number;
 }
 
 /** Events the executor emits while reproducing (CLI prints them; tests assert them). */

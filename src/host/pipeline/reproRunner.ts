@@ -5,27 +5,16 @@ import * as vscode from 'vscode';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Disposable } from '../disposable';
+import { reproArgs, refuseUntrusted, type ReproRequest } from './reproArgs';
 
-export interface ReproRequest {
-  /** dvc.yaml relative to the workspace (the CLI's --file); omitted: the CLI's default. */
-  file?: string;
-  stages?: string[];
-  force?: boolean;
-  single?: boolean;
-}
 export interface ReproResult { code: number | null; cancelled: boolean; ms: number }
 
 const KILL_AFTER_MS = 10_000;
 
-/** `dist/cli.js --workspace WS repro [STAGE...] [-f] [-s] [--file F] --tracking-uri URI`. */
-export function reproArgs(cli: string, workspace: string, trackingUri: string, r: ReproRequest): string[] {
-  return [cli, '--workspace', workspace, 'repro', ...(r.stages ?? []), ...(r.force ? ['-f'] : []), ...(r.single ? ['-s'] : []),
-    ...(r.file ? ['--file', r.file] : []), '--tracking-uri', trackingUri];
-}
-
-/** Running a pipeline executes the commands in dvc.yaml: refused in an untrusted workspace. */
-export function refuseUntrusted(trusted: boolean): void {
-  if (!trusted) throw new Error('Running a pipeline executes the commands in dvc.yaml: trust this workspace first (Workspaces: Manage Workspace Trust)');
+/** The request with the mlops.pipeline.* settings filled in where it leaves them open (read at each run). */
+export function withSettings(req: ReproRequest): ReproRequest {
+  const cfg = vscode.workspace.getConfiguration('mlops.pipeline');
+  return { ...req, experiment: req.experiment ?? cfg.get<string>('experiment', ''), jobs: req.jobs ?? cfg.get<number>('jobs', 1) };
 }
 
 /** The terminal side: buffers until VS Code opens it, \n → \r\n, Ctrl+C interrupts, any key closes it once finished. */
@@ -79,11 +68,11 @@ export class PipelineRunner extends Disposable {
     return !!this.child;
   }
 
-  /** Starts the CLI; refused in an untrusted workspace (stage commands are arbitrary code) or while a run is going. */
+  /** Starts the CLI with the mlops.pipeline.* settings; refused in an untrusted workspace (stage commands are arbitrary code) or while a run is going. */
   start(trackingUri: string, token: string | undefined, req: ReproRequest, trusted: boolean): Promise<ReproResult> {
     refuseUntrusted(trusted);
     if (this.child) throw new Error('A pipeline run is already in progress: cancel it first (MLOps: Cancel Pipeline Run)');
-    const args = reproArgs(path.join(this.extensionPath, 'dist', 'cli.js'), this.workspace, trackingUri, req);
+    const args = reproArgs(path.join(this.extensionPath, 'dist', 'cli.js'), this.workspace, trackingUri, withSettings(req));
     const shown = `mlops ${args.slice(args.indexOf('repro')).join(' ')}`;
     this.terminal?.dispose();
     // The terminal's callbacks act on this run's child only (an old terminal may close after a new run started).

@@ -103,6 +103,17 @@ describe('buildDag errors', () => {
     fails('stages:\n  a: { cmd: x, deps: [log.txt], outs: [log.txt] }\n', 2, /'log\.txt' is both a dependency and an output of stage 'a'/, ['a']);
   });
 
+  test("a dependency inside the stage's own output (it would be deleted before the run), or an output inside a dependency", () => {
+    fails('stages:\n  ok: { cmd: w }\n  a: { cmd: x, deps: [x/y], outs: [x] }\n', 3,
+      /^dependency 'x\/y' of stage 'a' is inside its output 'x' \(outputs are deleted before the stage runs\)$/, ['a']);
+    fails('stages:\n  a:\n    cmd: x\n    params: [{conf/p.yaml: [lr]}]\n    outs: [conf]\n', 2, /^dependency 'conf\/p\.yaml' of stage 'a' is inside its output 'conf'/, ['a']);
+    fails('stages:\n  a: { cmd: x, deps: [data], outs: [data/out.csv] }\n', 2, /^output 'data\/out\.csv' of stage 'a' is inside its dependency 'data'$/, ['a']);
+    // The message as printed: file:line:col first.
+    assert.throws(() => dagOf('stages:\n  a: { cmd: x, deps: [x/y], outs: [x] }\n'), /dvc\.yaml:2:3: dependency 'x\/y' of stage 'a'/);
+    // Siblings and prefixes that are not paths inside one another are fine.
+    assert.deepEqual(dagOf('stages:\n  a: { cmd: x, deps: [x2/y, x.csv], outs: [x] }\n').order, ['a']);
+  });
+
   test('a cycle names its stages in data-flow order, from the first defined', () => {
     fails(`stages:
   start: { cmd: s, outs: [s.txt] }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { openEngine, startTestServer, tempWorkspace } from '../../../helpers/workspace';
 import { loadPipeline } from '../../../../src/engine/pipeline/definition';
 import { reproduce, type ReproOptions } from '../../../../src/engine/pipeline/executor';
+import { pipelineStatus } from '../../../../src/engine/pipeline/status';
 import type { PipelineEvent } from '../../../../src/engine/pipeline/types';
 import type { Engine } from '../../../../src/engine/engine';
 
@@ -217,6 +218,79 @@ test('a stage that does not write its outs fails: "outs missing after run"', asy
   assert.equal(r.stages[0].error, 'outs missing after run: x.txt, y.txt');
   assert.equal(pr.engine.runs.get(r.stages[0].runId!).info.status, 'FAILED');
   assert.equal(pr.engine.store.pipeline.getLock('dvc.yaml', 'a'), undefined);
+  pr.engine.close();
+});
+
+const statusOf = (pr: Project, stage: string) =>
+  pipelineStatus(pr.engine.store, pr.ws, loadPipeline(path.join(pr.ws, 'dvc.yaml'))).stages.find(s => s.stage === stage)!;
+
+test('a failed stage keeps its error in the status: "failed: exit code 3", lastExitCode', async () => {
+  const pr = project(`stages:\n  bad:\n    cmd: node -e "process.exit(3)"\n    deps: [data/raw.txt]\n`);
+  await repro(pr);
+  const st = statusOf(pr, 'bad');
+  assert.equal(st.state, 'failed');
+  assert.deepEqual(st.reasons, ['failed: exit code 3', 'never run']);
+  assert.deepEqual([st.lastError, st.lastExitCode], ['exit code 3', 3]);
+  pr.write('dvc.yaml', `stages:\n  bad:\n    cmd: node -e "0"\n    deps: [data/raw.txt]\n`);
+  await repro(pr);
+  assert.deepEqual(statusOf(pr, 'bad').reasons, [], 'a later success clears it');
+  pr.engine.close();
+});
+
+test('a dep no stage produces: the stage is not run (even forced), nothing recorded, status says why', async () => {
+  const yaml = `stages:\n  a:\n    cmd: node step.js a.txt nofile.csv\n    deps: [nofile.csv]\n    outs: [a.txt]\n`;
+  for (const force of [false, true]) {
+    const pr = project(yaml);
+    const { r, events, order } = await repro(pr, { force });
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.failed, ['a']);
+    assert.equal(r.stages[0].error, "missing dependency 'nofile.csv' (no stage produces it)");
+    assert.deepEqual(order, [], 'the command never ran');
+    const end = events.find(e => e.type === 'stage-end');
+    assert.deepEqual(end, { type: 'stage-end', stage: 'a', state: 'failed', exitCode: null, runId: '', ms: 0, error: "missing dependency 'nofile.csv' (no stage produces it)" });
+    assert.equal(pr.engine.store.pipeline.getLock('dvc.yaml', 'a'), undefined, 'no lock');
+    assert.equal(r.experimentId, undefined, 'no run');
+    assert.equal(pr.engine.store.pipeline.lastExecutions('dvc.yaml').size, 0);
+    const st = statusOf(pr, 'a');
+    assert.deepEqual([st.state, st.reasons], ['never-run', ['never run', 'deps missing: nofile.csv']]);
+    pr.engine.close();
+  }
+});
+
+test('a missing params key or params file: not run, the error names the key and the file', async () => {
+  const yaml = `stages:\n  a:\n    cmd: node step.js a.txt data/raw.txt\n    deps: [data/raw.txt]\n    params: [lr]\n    outs: [a.txt]\n`;
+  const pr = project(yaml);
+  let { r, order } = await repro(pr);
+  assert.equal(r.stages[0].error, 'params missing: lr in params.yaml');
+  assert.deepEqual(order, []);
+  assert.deepEqual(statusOf(pr, 'a').reasons, ['never run', 'params missing: lr in params.yaml']);
+  fs.rmSync(path.join(pr.ws, 'params.yaml'));
+  ({ r } = await repro(pr));
+  assert.equal(r.stages[0].error, 'params missing: lr in params.yaml');
+  pr.write('params.yaml', 'lr: 0.5\n');
+  ({ r, order } = await repro(pr));
+  assert.deepEqual([r.ok, order], [true, ['a.txt']]);
+  assert.equal(statusOf(pr, 'a').state, 'up-to-date');
+  pr.write('params.yaml', 'other: 1\n');
+  assert.deepEqual(statusOf(pr, 'a').reasons, ['params missing: lr in params.yaml'], 'not "up to date" once the key is gone');
+  pr.engine.close();
+});
+
+test('a dep another stage produces but has not: the upstream runs first; -s without it names the producer', async () => {
+  const pr = project();
+  const s = await repro(pr, { targets: ['train'], single: true });
+  assert.equal(s.r.ok, false);
+  assert.equal(s.r.stages[0].error, "missing dependency 'data/prepared.txt' (an output of stage 'prepare', which has not produced it)");
+  assert.deepEqual(s.order, []);
+  const t = await repro(pr, { targets: ['train'] });
+  assert.deepEqual(t.r.ran, ['prepare', 'train']);
+  pr.engine.close();
+});
+
+test('a dep inside the stage\'s own output is a definition error: nothing runs, the dep is not deleted', async () => {
+  const pr = project(`stages:\n  a:\n    cmd: node step.js x/out.txt x/y\n    deps: [x/y]\n    outs: [x]\n`, { 'x/y': 'input' });
+  await assert.rejects(repro(pr), /dvc\.yaml:2:3: dependency 'x\/y' of stage 'a' is inside its output 'x'/);
+  assert.equal(pr.read('x/y'), 'input');
   pr.engine.close();
 });
 

@@ -2,6 +2,7 @@
 import { test, describe, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Store } from '../../../../src/engine/store/store';
@@ -83,6 +84,8 @@ describe('stage status', () => {
     assert.deepEqual(Object.keys(lock.outs), ['model.onnx', 'metrics.json']);
     assert.deepEqual(lock.params, { 'params.yaml:train.lr': 0.01, 'params.yaml:train.epochs': 10 });
     assert.equal(lock.runId, 'r9');
+    const md5 = (t: string) => crypto.createHash('md5').update(t).digest('hex');
+    assert.deepEqual(lock.dirs, { 'data/dir': { 'one.txt': md5('1'), 'two.txt': md5('2') } }, 'directory deps keep their file hashes');
     const asyncLock = await currentLockAsync(ctxOf(s), s, 'r9');
     assert.deepEqual({ ...asyncLock, finishedAt: 0 }, { ...lock, finishedAt: 0 });
   });
@@ -104,13 +107,31 @@ describe('stage status', () => {
     assert.deepEqual(st.reasons, ['deps changed: data/raw/x.csv']);
   });
 
-  test('a file added to a directory dep, then a file removed from it', () => {
+  test('a file added to a directory dep, then a file removed from it: the files inside are named', () => {
     lockNow(TRAIN());
     write('data/dir/sub/three.txt', '3');
-    assert.deepEqual(statusOf(TRAIN()).reasons, ['deps changed: data/dir']);
+    assert.deepEqual(statusOf(TRAIN()).reasons, ['deps changed: data/dir (sub/three.txt)']);
     lockNow(TRAIN());
     fs.rmSync(path.join(root, 'data/dir/one.txt'));
-    assert.deepEqual(statusOf(TRAIN()).changes, [{ kind: 'deps', path: 'data/dir', change: 'modified' }]);
+    assert.deepEqual(statusOf(TRAIN()).changes, [{ kind: 'deps', path: 'data/dir', change: 'modified', files: ['one.txt'] }]);
+  });
+
+  test('a directory dep with many changed files names the first 3 (sorted) and counts the rest', () => {
+    lockNow(TRAIN());
+    for (const f of ['e.txt', 'c.txt', 'a.txt', 'd.txt']) write(`data/dir/${f}`, f);
+    write('data/dir/two.txt', 'changed');
+    const st = statusOf(TRAIN());
+    assert.deepEqual(st.changes, [{ kind: 'deps', path: 'data/dir', change: 'modified', files: ['a.txt', 'c.txt', 'd.txt'], moreFiles: 2 }]);
+    assert.deepEqual(st.reasons, ['deps changed: data/dir (a.txt, c.txt, d.txt, +2 more)']);
+  });
+
+  test('a lock without file hashes for a directory (written before they were kept) still says the directory changed', () => {
+    const s = TRAIN();
+    const lock = currentLock(ctxOf(s), s, 'old');
+    delete lock.dirs;
+    store.pipeline.putLock(pipelineId(ws, FILE), s.name, lock);
+    write('data/dir/one.txt', 'new');
+    assert.deepEqual(statusOf(s).reasons, ['deps changed: data/dir']);
   });
 
   test('dep missing on disk; dep added to and removed from the definition', () => {
@@ -137,9 +158,36 @@ describe('stage status', () => {
     write('params.yaml', 'train:\n  lr: 0.01\n');
     st = statusOf(TRAIN());
     assert.equal(st.state, 'changed');
-    assert.deepEqual(st.reasons, ['params changed: train.epochs 10 → (missing)']);
+    assert.deepEqual(st.changes, [{ kind: 'params', key: 'train.epochs', from: 10, to: undefined, missing: { file: 'params.yaml', key: 'train.epochs' } }]);
+    assert.deepEqual(st.reasons, ['params missing: train.epochs in params.yaml']);
     fs.rmSync(path.join(root, 'params.yaml'));
-    assert.deepEqual(statusOf(TRAIN()).reasons, ['params changed: train.lr 0.01 → (missing)', 'params changed: train.epochs 10 → (missing)']);
+    assert.deepEqual(statusOf(TRAIN()).reasons, ['params missing: train.lr, train.epochs in params.yaml']);
+  });
+
+  test('never run: missing deps and params are reasons; deps another stage produces are not (yet) a problem', () => {
+    const s = mkStage('train', { deps: ['nofile.csv', 'data/dir', 'prepared/x.csv'], params: [{ file: 'params.yaml', keys: ['lr', 'train.lr'] }, { file: 'conf/none.yaml', keys: [] }] });
+    const prep = mkStage('prep', { outs: [out('prepared')] });
+    const st = stageStatus(statusContext(store, ws, pipeline(prep, s)), s);
+    assert.equal(st.state, 'never-run');
+    assert.deepEqual(st.changes, [
+      { kind: 'never-run' },
+      { kind: 'deps', path: 'nofile.csv', change: 'missing' },
+      { kind: 'params', key: 'lr', from: undefined, to: undefined, missing: { file: 'params.yaml', key: 'lr' } },
+      { kind: 'params', key: 'conf/none.yaml', from: undefined, to: undefined, missing: { file: 'conf/none.yaml', key: '' } },
+    ]);
+    assert.deepEqual(st.reasons, ['never run', 'deps missing: nofile.csv', 'params missing: lr in params.yaml; conf/none.yaml']);
+    fs.rmSync(path.join(root, 'params.yaml'));
+    assert.deepEqual(statusOf(mkStage('train', { params: [{ file: 'params.yaml', keys: ['lr'] }] })).reasons, ['never run', 'params missing: lr in params.yaml']);
+  });
+
+  test('a params key missing when the lock was taken is never "up to date"', () => {
+    const s = mkStage('train', { params: [{ file: 'params.yaml', keys: ['lr'] }] });
+    lockNow(s); // what an older version recorded: the key simply absent
+    const st = statusOf(s);
+    assert.equal(st.state, 'changed');
+    assert.deepEqual(st.reasons, ['params missing: lr in params.yaml']);
+    write('params.yaml', 'lr: 0.1\n');
+    assert.deepEqual(statusOf(s).reasons, ['params changed: lr (missing) → 0.1']);
   });
 
   test('a key in the same params file that the stage does not use changes nothing', () => {
@@ -209,7 +257,7 @@ describe('stage status', () => {
     lockNow(TRAIN());
     write('data/raw/x.csv', 'new');
     write('data/dir/one.txt', 'new');
-    assert.deepEqual(statusOf(TRAIN()).reasons, ['deps changed: data/raw/x.csv, data/dir']);
+    assert.deepEqual(statusOf(TRAIN()).reasons, ['deps changed: data/raw/x.csv, data/dir (one.txt)']);
   });
 
   test('frozen: state frozen whatever changed (changes still listed)', () => {
@@ -239,11 +287,16 @@ describe('executions in the status', () => {
     store.pipeline.finishExecution(e, { state: 'failed', exitCode: 1, error: 'exit code 1' });
     const st = statusOf(TRAIN());
     assert.equal(st.state, 'failed');
-    assert.deepEqual(st.reasons, ['never run']);
+    assert.deepEqual(st.reasons, ['failed: exit code 1', 'never run']);
+    assert.deepEqual([st.lastError, st.lastExitCode], ['exit code 1', 1]);
     lockNow(TRAIN());
-    assert.equal(statusOf(TRAIN()).state, 'up-to-date');
+    const ok0 = statusOf(TRAIN());
+    assert.deepEqual([ok0.state, ok0.reasons, ok0.lastError], ['up-to-date', [], undefined]);
     write('data/raw/x.csv', 'new');
-    assert.equal(statusOf(TRAIN()).state, 'failed');
+    assert.deepEqual(statusOf(TRAIN()).reasons, ['failed: exit code 1', 'deps changed: data/raw/x.csv']);
+    const other = store.pipeline.startExecution({ pipeline: id, stage: 'train', pid: process.pid });
+    store.pipeline.finishExecution(other, { state: 'failed', exitCode: 2 }); // no error text: the exit code says it
+    assert.deepEqual(statusOf(TRAIN()).reasons.slice(0, 1), ['failed: exit code 2']);
     const ok = store.pipeline.startExecution({ pipeline: id, stage: 'train', pid: process.pid });
     store.pipeline.finishExecution(ok, { state: 'succeeded', exitCode: 0 });
     assert.equal(statusOf(TRAIN()).state, 'changed');
