@@ -37,25 +37,35 @@ export function formatReport(r: DriftReport): string {
   ].filter(Boolean);
   if (schema.length) out.push('', `schema: ${schema.join('; ')}`);
   if (r.qualityAlerts.length) out.push('', 'quality alerts:', ...r.qualityAlerts.map(a => `  ${a}`));
+  if (r.warnings?.length) out.push('', 'settings warnings:', ...r.warnings.map(a => `  ${a}`));
   const compared = r.columns.filter(c => !c.note).length;
   out.push('', r.drift
     ? `data-set drift: DETECTED — ${r.driftedColumns.length} of ${compared} columns drifted (${r.driftedColumns.join(', ')})`
     : `data-set drift: not detected — ${r.driftedColumns.length} of ${compared} columns drifted${r.driftedColumns.length ? ` (${r.driftedColumns.join(', ')})` : ''}`);
+  if (r.qualityAlerts.length) out.push(`data quality: ${r.qualityAlerts.length} alert${r.qualityAlerts.length === 1 ? '' : 's'}`);
   return out.join('\n');
 }
 
-export function formatMonitors(list: MonitorSummary[]): string {
+/** Drifted of tested columns, as the report counts them: a column without a statistic (a note) was not tested. */
+export function driftedOfTested(c: DriftCheckWithColumns): string {
+  return `${c.driftedColumns}/${c.columnResults.filter(x => x.statistic !== undefined).length}`;
+}
+
+/** A drifted column of a stored check: its deciding value, `p=` for p-value tests. */
+const columnResult = (x: DriftCheckWithColumns['columnResults'][number]) =>
+  P_VALUE_TESTS.includes(x.test) ? `${x.column} ${x.test} p=${num(x.pValue)}` : `${x.column} ${x.test}=${num(x.statistic)}`;
+
+export function formatMonitors(list: (Omit<MonitorSummary, 'lastCheck'> & { lastCheck?: DriftCheckWithColumns })[]): string {
   if (!list.length) return '(no monitors: add them to .mlops/monitors.yaml)';
   return table(['monitor', 'reference', 'current', 'schedule', 'last check'], list.map(({ monitor: m, lastCheck: c }) => [
     m.name, formatSourceRef(m.reference), formatSourceRef(m.current), m.scheduleMinutes ? `${m.scheduleMinutes}m` : 'on demand',
-    c ? `${when(c.time)} ${c.drift ? 'DRIFT' : 'ok'} (${c.driftedColumns}/${c.columns} columns, check ${c.id})` : 'never',
+    c ? `${when(c.time)} ${c.drift ? 'DRIFT' : 'ok'} (${driftedOfTested(c)} columns, check ${c.id})` : 'never',
   ]));
 }
 
 export function formatHistory(name: string, checks: DriftCheckWithColumns[]): string {
   if (!checks.length) return `(no checks of monitor '${name}' yet: mlops monitor run ${name})`;
   return table(['check', 'time', 'verdict', 'drifted', 'columns'], checks.map(c => [
-    String(c.id), when(c.time), c.drift ? 'DRIFT' : 'ok', `${c.driftedColumns}/${c.columns}`,
-    c.columnResults.filter(x => x.drift).map(x => `${x.column} ${x.test}=${num(x.test === 'ks' || x.test === 'chisquare' ? x.pValue : x.statistic)}`).join(', '),
+    String(c.id), when(c.time), c.drift ? 'DRIFT' : 'ok', driftedOfTested(c), c.columnResults.filter(x => x.drift).map(columnResult).join(', '),
   ]));
 }

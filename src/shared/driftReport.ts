@@ -37,6 +37,8 @@ export interface ColumnReport {
   severity: number;
   /** Why no statistic could be computed (e.g. "all values missing in current"); the verdict is then not drift. */
   note?: string;
+  /** Settings not applied as written (a test that does not fit the column, a constant reference tested with KS). */
+  warnings?: string[];
 }
 
 export interface SchemaChanges {
@@ -55,5 +57,13 @@ export interface DriftReport {
   driftedColumns: string[];
   /** Data-set verdict: share of drifted columns ≥ driftShare (default: any drifted column). */
   drift: boolean;
+  /**
+   * Data-quality thresholds crossed, one line each: missing share, volume change, removed or retyped columns,
+   * out-of-range values, new or lost categories, an empty data set. Each counts as an alert.
+   */
   qualityAlerts: string[];
+  /** Settings not applied as written, one line each ("column: …"); shown, never an alert. Absent in reports stored before. */
+  warnings?: string[];
+  /** A threshold crossed — data-set drift or any data-quality alert: what notifies, badges and fails `--fail-on-drift`. Absent in reports stored before (use `drift`). */
+  alert?: boolean;
 }

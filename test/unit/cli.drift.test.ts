@@ -125,3 +125,45 @@ test('mlops demo writes the drift pair and monitors.yaml, and never overwrites t
     fs.rmSync(demo, { recursive: true, force: true });
   }
 });
+
+describe('data-quality alerts and untested columns on the command line', () => {
+  const w = tempWorkspace();
+  after(() => fs.rmSync(w, { recursive: true, force: true }));
+  let s = 12345;
+  const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const csv = (name: string, header: string, rows: string[]) => fs.writeFileSync(path.join(w, name), `${header}\n${rows.join('\n')}\n`);
+  // a drifts (KS on 300 rows), b does not, g1..g3 are all missing in current (no test: a note).
+  csv('ref.csv', 'a,b,g1,g2,g3', Array.from({ length: 300 }, () => [u(), u(), u(), u(), u()].map(v => v.toFixed(4)).join(',')));
+  csv('cur.csv', 'a,b,g1,g2,g3', Array.from({ length: 300 }, () => `${(u() + 0.5).toFixed(4)},${u().toFixed(4)},,,`));
+  csv('one.csv', 'a,b,g1,g2,g3', ['0.5,0.5,0.5,0.5,0.5']);
+  fs.mkdirSync(path.join(w, '.mlops'));
+  fs.writeFileSync(path.join(w, '.mlops', 'monitors.yaml'), 'monitors:\n  m:\n    reference: ref.csv\n    current: cur.csv\n  small:\n    reference: ref.csv\n    current: one.csv\n');
+
+  test('history and list count the tested columns, as the report does, and label p-values p=', () => {
+    const run = mlops(w, 'monitor', 'run', 'm');
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /data-set drift: DETECTED — 1 of 2 columns drifted \(a\)/);
+    const h = mlops(w, 'monitor', 'history', 'm');
+    assert.equal(h.code, 0, h.err);
+    assert.match(h.out.split('\n')[1], /\s+DRIFT\s+1\/2\s+a ks p=[\d.e-]+$/);
+    assert.doesNotMatch(h.out, /ks=/);
+    assert.match(mlops(w, 'monitor', 'list').out, /m .* DRIFT \(1\/2 columns, check \d+\)/);
+  });
+
+  test('--fail-on-drift exits 1 on a data-quality alert alone (a one-row current); --volume-change tunes it; bad input stays 2', () => {
+    const one = mlops(w, 'drift', '-r', 'ref.csv', '-c', 'one.csv', '--fail-on-drift');
+    assert.equal(one.code, 1, one.out + one.err);
+    assert.match(one.out, /volume -99\.7 %: 1 row against 300 in the reference \(alert beyond ±50 %\)/);
+    assert.match(one.out, /data-set drift: not detected — 0 of 0 columns drifted\ndata quality: 1 alert/);
+    const json = JSON.parse(mlops(w, 'drift', '-r', 'ref.csv', '-c', 'one.csv', '--json').out);
+    assert.deepEqual([json.report.drift, json.report.alert], [false, true]);
+    assert.equal(mlops(w, 'drift', '-r', 'ref.csv', '-c', 'one.csv', '--fail-on-drift', '--volume-change', 'off').code, 0);
+    assert.equal(mlops(w, 'drift', '-r', 'ref.csv', '-c', 'ref.csv', '--fail-on-drift').code, 0);
+    const bad = mlops(w, 'drift', '-r', 'ref.csv', '-c', 'one.csv', '--fail-on-drift', '--volume-change', '-1');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--volume-change must be a share > 0/);
+    assert.equal(mlops(w, 'drift', '-r', 'ref.csv', '-c', 'nope.csv', '--fail-on-drift').code, 2);
+    assert.equal(mlops(w, 'monitor', 'run', 'small', '--fail-on-drift').code, 1);
+    assert.equal(mlops(w, 'monitor', 'run', 'small').code, 0);
+  });
+});

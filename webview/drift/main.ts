@@ -56,19 +56,20 @@ function header(m: DriftReportMessage): HTMLElement {
   const r = m.report;
   const change = r.volume.change;
   const drifted = r.driftedColumns;
+  const tested = r.columns.filter(c => !c.note).length; // as the CLI counts: a column with a note was not tested
   return h('header', {},
     h('div', { className: 'drift-header' },
       h('h2', { text: m.monitor ? `Drift report · ${m.monitor}` : 'Drift report' }),
       h('span', { className: `verdict ${r.drift ? 'drift' : 'ok'}`, id: 'dataset-verdict', text: r.drift ? 'Data-set drift' : 'No data-set drift' }),
+      r.qualityAlerts.length ? h('span', { className: 'verdict alert', id: 'quality-verdict', text: `${r.qualityAlerts.length} data-quality alert${r.qualityAlerts.length === 1 ? '' : 's'}` }) : null,
       h('span', { className: 'muted', text: `checked ${formatTime(r.createdAt)}${m.checkId !== undefined && m.checkId >= 0 ? ` · check #${m.checkId}` : ''}` })),
     h('div', { className: 'drift-sources' },
       ...source('Reference', r.reference), ...source('Current', r.current),
       h('span', { className: 'k', text: 'Volume' }),
       h('span', { text: `${Number.isFinite(change) ? `${change >= 0 ? '+' : '−'}${formatNumber(Number(Math.abs(change * 100).toPrecision(3)))} %` : 'n/a'} (${formatNumber(r.volume.current)} vs ${formatNumber(r.volume.reference)} rows)` })),
     h('div', { className: 'drift-summary' },
-      `${drifted.length} of ${r.columns.length} column${r.columns.length === 1 ? '' : 's'} drifted`,
+      `${drifted.length} of ${tested} tested column${tested === 1 ? '' : 's'} drifted`,
       drifted.length ? h('strong', { text: `: ${drifted.join(', ')}` }) : null,
-      r.qualityAlerts.length ? h('span', { className: 'muted', text: ` · ${r.qualityAlerts.length} data-quality alert${r.qualityAlerts.length === 1 ? '' : 's'}` }) : null,
       h('span', { className: 'muted drift-status' })),
     m.monitor ? h('div', { className: 'drift-actions' },
       button('Run Check Again', () => vscode.post({ type: 'runCheck', monitor: m.monitor! }), { appearance: 'primary', className: 'run-check' }).el) : null);

@@ -1,5 +1,5 @@
-// Data quality: the data-set alerts, schema changes, and per column the missing shares, out-of-range share and
-// new / vanished categories.
+// Data quality: the data-set alerts, schema changes, settings not applied as written, and per column the missing
+// shares, out-of-range share and new / vanished categories.
 import type { DriftReport } from '../../src/shared/dto';
 import { h } from '../common/dom';
 import { share } from './table';
@@ -30,6 +30,9 @@ export function qualitySection(r: DriftReport): HTMLElement {
     schema.length
       ? h('div', {}, h('strong', { text: 'Schema changes' }), h('ul', { className: 'schema-list' }, ...schema.map(x => h('li', { text: x }))))
       : h('p', { className: 'muted', text: 'Same columns and types in both data sets.' }),
+    r.warnings?.length
+      ? h('div', {}, h('strong', { text: 'Settings not applied as written' }), h('ul', { className: 'schema-list settings-warnings' }, ...r.warnings.map(w => h('li', { text: w }))))
+      : null,
     h('div', { className: 'table-scroll' }, h('table', { className: 'drift-table quality-table' },
       h('thead', {}, h('tr', {}, ...['Column', 'Missing (ref)', 'Missing (current)', 'Out of range', 'Categories', 'Alerts'].map((t, i) => h('th', { text: t, className: i >= 4 ? 'l' : undefined })))),
       h('tbody', {}, ...rows))));

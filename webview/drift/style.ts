@@ -6,6 +6,7 @@ const CSS = `
 .verdict { padding: 2px 8px; border-radius: 10px; font-weight: 600; font-size: 0.9em; border: 1px solid var(--verdict); color: var(--verdict); }
 .verdict.drift, tr.col-row.drifted { --verdict: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
 .verdict.ok { --verdict: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
+.verdict.alert { --verdict: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); }
 .drift-sources { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0; }
 .drift-sources .k { color: var(--vscode-descriptionForeground); }
 .drift-sources a { cursor: pointer; color: var(--vscode-textLink-foreground); }

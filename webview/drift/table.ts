@@ -64,6 +64,7 @@ function detail(c: ColumnReport, ctx: TableContext, span: number): HTMLTableRowE
     q.newCategories?.length ? `new categories: ${q.newCategories.join(', ')}` : undefined,
     q.missingCategories?.length ? `categories no longer seen: ${q.missingCategories.join(', ')}` : undefined,
     ...q.alerts,
+    ...(c.warnings ?? []),
   ].filter((x): x is string => !!x);
   return h('tr', { className: 'col-detail', data: { column: c.column } },
     h('td', { attrs: { colspan: String(span) } },

@@ -2,11 +2,13 @@
 // one test per column deciding the verdict (chosen as Evidently does unless configured), every other statistic
 // for display, data quality (missing values, out-of-range values, new and lost categories) — and the data-set
 // verdict. Never NaN in a verdict: a column without a computable statistic gets a note and no drift.
+// Data-quality alerts count like drift (`alert`); settings that could not be applied as written are `warnings`.
 import { invalid } from '../errors';
 import { columnStats } from './columnStats';
 import { numericDriftAll } from './stats/driftPool';
 import type { NumericDrift } from './stats/numericDrift';
 import { thresholdProblem } from './monitors';
+import { schemaChanges } from './schema';
 import { P_VALUE_TESTS, type ColumnData, type ColumnReport, type ColumnSettings, type Dataset, type DriftReport, type SchemaChanges, type StatTest } from './types';
 
 export interface CompareOptions {
@@ -18,6 +20,8 @@ export interface CompareOptions {
   defaults?: ColumnSettings;
   /** Data-set drift when at least this share of the compared columns drifts; default: any drifted column. */
   driftShare?: number;
+  /** Alert when the row count changes by more than this share either way (default 0.5 = ±50 %); false: never. */
+  maxVolumeChange?: number | false;
   /** The report's createdAt (default Date.now()). */
   now?: number;
 }
@@ -25,6 +29,7 @@ export interface CompareOptions {
 /** Evidently's defaults: p-value tests at 0.05 (95 % confidence), distances at 0.1. */
 export const DEFAULT_THRESHOLDS: Record<StatTest, number> = { ks: 0.05, chisquare: 0.05, wasserstein: 0.1, jensenshannon: 0.1, psi: 0.1 };
 export const DEFAULT_MAX_MISSING = 0.05;
+export const DEFAULT_MAX_VOLUME_CHANGE = 0.5;
 /** Reference rows up to which the automatic choice takes a p-value test (Evidently: ≤ 1000 objects). */
 export const SMALL_REFERENCE = 1000;
 /** Numeric columns with at most this many distinct values are tested as categories (Evidently: n_unique ≤ 5). */
@@ -36,10 +41,10 @@ const NUMERIC_TESTS: readonly StatTest[] = ['ks', 'wasserstein', 'psi', 'jensens
 const CATEGORICAL_TESTS: readonly StatTest[] = ['chisquare', 'jensenshannon', 'psi'];
 
 const pct = (v: number) => `${Number((v * 100).toFixed(1))} %`;
+const show = (v: number) => String(Number(v.toPrecision(6)));
 const listed = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} … (${xs.length})` : xs.join(', '));
-const typeOf = (c: ColumnData) => c.sourceType || c.kind;
 
-/** The test Evidently would choose: by column kind and the reference's size. */
+/** The test Evidently would choose: by column kind and the reference's size (a constant numeric reference then takes KS). */
 export function automaticTest(kind: 'numeric' | 'categorical', referenceRows: number): StatTest {
   const small = referenceRows <= SMALL_REFERENCE;
   return kind === 'numeric' ? (small ? 'ks' : 'wasserstein') : small ? 'chisquare' : 'jensenshannon';
@@ -57,37 +62,29 @@ function fewUniques(a: Float64Array, b: Float64Array, limit: number): boolean {
   return true;
 }
 
-function schemaChanges(ref: Dataset, cur: Dataset): SchemaChanges {
-  const r = new Map(ref.columns.map(c => [c.name, c]));
-  const c = new Map(cur.columns.map(x => [x.name, x]));
-  return {
-    added: cur.columns.filter(x => !r.has(x.name)).map(x => x.name),
-    removed: ref.columns.filter(x => !c.has(x.name)).map(x => x.name),
-    retyped: ref.columns.filter(x => c.has(x.name) && (c.get(x.name)!.kind !== x.kind || typeOf(c.get(x.name)!) !== typeOf(x)))
-      .map(x => ({ column: x.name, from: typeOf(x), to: typeOf(c.get(x.name)!) })),
-  };
-}
+interface Decided { test: StatTest; threshold: number; warnings: string[] }
 
-interface Decided { test: StatTest; threshold: number; alerts: string[] }
-
-/** The column's test and threshold: its settings, the defaults, else the automatic choice; misfits fall back with an alert. */
-function decide(kind: 'numeric' | 'categorical', s: ColumnSettings, fromDefaults: ColumnSettings, referenceRows: number): Decided {
-  const alerts: string[] = [];
+/**
+ * The column's test and threshold: its settings, the defaults, else the automatic choice; misfits fall back with
+ * a warning. `forced` overrides the choice (KS for a constant reference, where the distances are undefined).
+ */
+function decide(kind: 'numeric' | 'categorical', s: ColumnSettings, fromDefaults: ColumnSettings, referenceRows: number, forced?: StatTest): Decided {
+  const warnings: string[] = [];
   const applicable = kind === 'numeric' ? NUMERIC_TESTS : CATEGORICAL_TESTS;
-  let test = automaticTest(kind, referenceRows);
+  let test = forced ?? automaticTest(kind, referenceRows);
   const wanted = s.test ?? fromDefaults.test;
-  if (wanted && applicable.includes(wanted)) test = wanted;
-  else if (wanted && s.test) alerts.push(`test '${wanted}' does not apply to a ${kind} column${wanted === 'chisquare' ? ' (set categorical: true)' : ''}; used ${test}`);
+  if (!forced && wanted && applicable.includes(wanted)) test = wanted;
+  else if (!forced && wanted && s.test) warnings.push(`test '${wanted}' does not apply to a ${kind} column${wanted === 'chisquare' ? ' (set categorical: true)' : ''}; used ${test}`);
   // A threshold applies to the test it was set with (or to any test when its settings name none).
   const own = s.test === undefined || s.test === test ? s.threshold : undefined;
   const dflt = fromDefaults.test === undefined || fromDefaults.test === test ? fromDefaults.threshold : undefined;
   let threshold = own ?? dflt ?? DEFAULT_THRESHOLDS[test];
   const problem = thresholdProblem(test, threshold);
   if (problem) {
-    alerts.push(`${problem}; used ${DEFAULT_THRESHOLDS[test]}`);
+    warnings.push(`${problem}; used ${DEFAULT_THRESHOLDS[test]}`);
     threshold = DEFAULT_THRESHOLDS[test];
   }
-  return { test, threshold, alerts };
+  return { test, threshold, warnings };
 }
 
 function compareColumn(ref: ColumnData, cur: ColumnData, s: ColumnSettings, referenceRows: number, defaults: ColumnSettings, pre?: NumericDrift): ColumnReport {
@@ -96,9 +93,17 @@ function compareColumn(ref: ColumnData, cur: ColumnData, s: ColumnSettings, refe
   const categorical = ref.kind === 'categorical' || cur.kind === 'categorical' || settings.categorical === true
     || (s.test === undefined && defaults.test === undefined && fewUniques(ref.kind === 'numeric' ? ref.values : new Float64Array(), cur.kind === 'numeric' ? cur.values : new Float64Array(), FEW_UNIQUES));
   const kind = categorical ? 'categorical' : 'numeric';
-  const { test, threshold, alerts } = decide(kind, s, defaults, referenceRows);
-  const { stats, histogram, quality, note, notes, lostShare } = columnStats(ref, cur, kind, settings.bins, pre);
-  quality.alerts.unshift(...alerts);
+  const { stats, histogram, quality, note, notes, lostShare, constant } = columnStats(ref, cur, kind, settings.bins, pre);
+  let decided = decide(kind, s, defaults, referenceRows);
+  // A constant reference has no spread (no normalised Wasserstein distance, collapsed quantile bins): KS decides.
+  if (constant !== undefined && decided.test !== 'ks') {
+    const configured = (s.test ?? defaults.test) !== undefined;
+    const forced = decide(kind, s, defaults, referenceRows, 'ks');
+    const why = `the reference is constant (${show(constant)}): ${decided.test} does not apply; used ks`;
+    decided = { ...forced, warnings: [...new Set([...decided.warnings, ...(configured ? [why] : []), ...forced.warnings])] };
+  }
+  const { test, threshold, warnings } = decided;
+  const extra = warnings.length ? { warnings } : {};
   const maxMissing = settings.maxMissingShare ?? DEFAULT_MAX_MISSING;
   if (quality.currentMissingShare > maxMissing) quality.alerts.push(`missing ${pct(quality.currentMissingShare)} > ${pct(maxMissing)} (reference ${pct(quality.referenceMissingShare)})`);
   if ((quality.outOfRangeShare ?? 0) > OUT_OF_RANGE_ALERT) quality.alerts.push(`${pct(quality.outOfRangeShare!)} of current values outside the reference range`);
@@ -110,17 +115,17 @@ function compareColumn(ref: ColumnData, cur: ColumnData, s: ColumnSettings, refe
   const decisive = P_VALUE_TESTS.includes(test) ? pValue : statistic;
   const why = note ?? (decisive === undefined || !Number.isFinite(decisive) ? notes.join('; ') || `${test} is undefined for these values` : undefined);
   if (why) {
-    return { column: ref.name, kind, verdict: { test, statistic: 0, threshold, drift: false }, stats, quality, histogram, severity: 0, note: why };
+    return { column: ref.name, kind, verdict: { test, statistic: 0, threshold, drift: false }, stats, quality, histogram, severity: 0, note: why, ...extra };
   }
   const drift = P_VALUE_TESTS.includes(test) ? pValue! < threshold : statistic > threshold;
   const severity = P_VALUE_TESTS.includes(test) ? Math.min(SEVERITY_CAP, threshold / Math.max(pValue!, threshold / SEVERITY_CAP)) : Math.min(SEVERITY_CAP, statistic / threshold);
   return {
     column: ref.name, kind, verdict: { test, statistic: statistic ?? 0, ...(pValue === undefined ? {} : { pValue }), threshold, drift },
-    stats, quality, histogram, severity,
+    stats, quality, histogram, severity, ...extra,
   };
 }
 
-interface Plan { schema: SchemaChanges; names: string[]; alerts: string[]; settings: Record<string, ColumnSettings>; defaults: ColumnSettings }
+interface Plan { schema: SchemaChanges; names: string[]; alerts: string[]; warnings: string[]; settings: Record<string, ColumnSettings>; defaults: ColumnSettings }
 
 function plan(reference: Dataset, current: Dataset, opts: CompareOptions): Plan {
   const schema = schemaChanges(reference, current);
@@ -142,11 +147,11 @@ function plan(reference: Dataset, current: Dataset, opts: CompareOptions): Plan 
     for (const c of schema.removed) alerts.push(`${c}: column removed in the current data`);
   }
   const settings = opts.settings ?? {};
-  for (const c of Object.keys(settings)) if (!refCols.has(c) && !curCols.has(c)) alerts.push(`${c}: settings for a column neither data set has`);
+  const warnings = Object.keys(settings).filter(c => !refCols.has(c) && !curCols.has(c)).map(c => `${c}: settings for a column neither data set has`);
   const defaults = opts.defaults ?? {};
   if (!reference.rows) alerts.push(`the reference (${reference.source}) has no rows`);
   if (!current.rows) alerts.push(`the current data (${current.source}) has no rows`);
-  return { schema, names: names.filter(n => !(settings[n]?.ignore ?? defaults.ignore)), alerts, settings, defaults };
+  return { schema, names: names.filter(n => !(settings[n]?.ignore ?? defaults.ignore)), alerts, warnings, settings, defaults };
 }
 
 function column(reference: Dataset, current: Dataset, p: Plan, name: string, pre?: NumericDrift): ColumnReport {
@@ -173,15 +178,26 @@ function finish(reference: Dataset, current: Dataset, opts: CompareOptions, p: P
   const driftedColumns = columns.filter(c => c.verdict.drift).map(c => c.column);
   const compared = columns.filter(c => !c.note).length;
   const drift = opts.driftShare === undefined ? driftedColumns.length > 0 : compared > 0 && driftedColumns.length / compared >= opts.driftShare;
+  const volume = { reference: reference.rows, current: current.rows, change: reference.rows ? current.rows / reference.rows - 1 : 0 };
   const alerts = [...p.alerts];
-  for (const c of columns) for (const a of c.quality.alerts) alerts.push(`${c.column}: ${a}`);
+  const maxVolume = opts.maxVolumeChange ?? DEFAULT_MAX_VOLUME_CHANGE;
+  // An empty side has its own alert (plan); the volume alert is for a count that changed too much.
+  if (maxVolume !== false && reference.rows && current.rows && Math.abs(volume.change) > maxVolume) {
+    alerts.push(`volume ${volume.change > 0 ? '+' : ''}${pct(volume.change)}: ${current.rows} row${current.rows === 1 ? '' : 's'} against ${reference.rows} in the reference (alert beyond ±${pct(maxVolume)})`);
+  }
+  const checked = new Set(p.names);
+  for (const x of p.schema.retyped) if (checked.has(x.column)) alerts.push(`${x.column}: type changed from ${x.from} to ${x.to}`);
+  const warnings = [...p.warnings];
+  for (const c of columns) {
+    for (const a of c.quality.alerts) alerts.push(`${c.column}: ${a}`);
+    for (const w of c.warnings ?? []) warnings.push(`${c.column}: ${w}`);
+  }
   return {
     reference: { source: reference.source, rows: reference.rows },
     current: { source: current.source, rows: current.rows },
     createdAt: opts.now ?? Date.now(),
-    columns, schema: p.schema,
-    volume: { reference: reference.rows, current: current.rows, change: reference.rows ? current.rows / reference.rows - 1 : 0 },
-    driftedColumns, drift, qualityAlerts: alerts,
+    columns, schema: p.schema, volume,
+    driftedColumns, drift, qualityAlerts: alerts, warnings, alert: drift || alerts.length > 0,
   };
 }
 

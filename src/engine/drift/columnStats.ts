@@ -1,5 +1,6 @@
 // One column pair → every statistic (stats/ numericDrift, categoricalDrift), a histogram for display, the data
-// quality figures, and a note when no test can be run (all missing, fewer than two values, constant reference).
+// quality figures, and a note when no test can be run (all missing, fewer than two values). A constant reference
+// is reported (`constant`) so the check tests it with KS: the distances need a spread the reference lacks.
 // Numbers never NaN: an undefined statistic is left out of `stats`.
 import { categoricalDrift, type CodedColumn } from './stats/categorical';
 import { numericDrift, type NumericDrift } from './stats/numericDrift';
@@ -15,6 +16,8 @@ export interface PreparedPair {
   notes: string[];
   /** Share of the reference held by categories the current data lacks (categorical). */
   lostShare?: number;
+  /** The reference's only value when it is constant (numeric, finite): no normalised Wasserstein distance. */
+  constant?: number;
 }
 
 /** Categories shown in a histogram; the rest are summed into one "(N others)" bar. */
@@ -47,15 +50,16 @@ function numericPair(ref: Float64Array, cur: Float64Array, bins: number | undefi
   });
   const nRef = d.reference.rows - d.reference.missing;
   const nCur = d.current.rows - d.current.missing;
-  let note = !nRef || !nCur ? d.notes[0] : tooFew(nRef, nCur);
+  const note = !nRef || !nCur ? d.notes[0] : tooFew(nRef, nCur);
   const { min, max } = d.reference;
+  let constant: number | undefined;
   if (!note && min !== undefined && min === max && d.reference.infinite === 0) {
-    note = `constant in the reference (${show(min)})`;
+    constant = min;
     let differ = 0;
     for (let i = 0; i < cur.length; i++) if (cur[i] === cur[i] && cur[i] !== min) differ++;
     if (differ) quality.alerts.push(`the reference is constant (${show(min)}) but ${pct(differ / nCur)} of current values differ`);
   }
-  return { stats, histogram, quality, note, notes: d.notes };
+  return { stats, histogram, quality, note, notes: d.notes, ...(constant === undefined ? {} : { constant }) };
 }
 
 /** A numeric column as categories spelled String(v), ordered by value over both sides (so histograms read 0, 1, 2…). */

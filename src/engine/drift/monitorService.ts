@@ -15,16 +15,31 @@ export interface CheckRequest {
   defaults?: ColumnSettings;
   settings?: Record<string, ColumnSettings>;
   driftShare?: number;
+  /** Volume-change alert threshold (share; false = none); undefined = the default for these sources (volumeAlert). */
+  maxVolumeChange?: number | false;
 }
-export interface StoredCheck { id: number; monitor?: string; time: number; drift: boolean; driftedColumns: number; report: DriftReport }
+/** `alert`: drift or a data-quality alert (the report's `alert`). */
+export interface StoredCheck { id: number; monitor?: string; time: number; drift: boolean; alert: boolean; driftedColumns: number; report: DriftReport }
 export interface MonitorSummary { monitor: Monitor; lastCheck?: DriftCheckRow }
+
+/**
+ * The volume-change threshold for a pair of sources: the configured one, else the default — except between an
+ * endpoint's request window and a data set, whose row counts measure different things (traffic vs a sample).
+ */
+export function volumeAlert(reference: SourceSpec, current: SourceSpec, configured?: number | false): number | false | undefined {
+  if (configured !== undefined) return configured;
+  return (reference.kind === 'endpoint') !== (current.kind === 'endpoint') ? false : undefined;
+}
 
 /** Reads both sources (concurrently) and compares them. Relative file paths are against the workspace. */
 export async function runCheck(engine: Engine, req: CheckRequest, opts: { now?: number; signal?: AbortSignal } = {}): Promise<DriftReport> {
   const read = (spec: SourceSpec) => resolveSource(engine, spec, { now: opts.now, signal: opts.signal });
   const [reference, current] = await Promise.all([read(req.reference), read(req.current)]);
   opts.signal?.throwIfAborted();
-  return compareDatasetsAsync(reference, current, { columns: req.columns, defaults: req.defaults, settings: req.settings, driftShare: req.driftShare, now: opts.now, signal: opts.signal });
+  return compareDatasetsAsync(reference, current, {
+    columns: req.columns, defaults: req.defaults, settings: req.settings, driftShare: req.driftShare,
+    maxVolumeChange: volumeAlert(req.reference, req.current, req.maxVolumeChange), now: opts.now, signal: opts.signal,
+  });
 }
 
 /** The monitors of the workspace with their newest stored check; a broken monitors.yaml throws its MonitorsError. */
@@ -58,10 +73,10 @@ export function runMonitor(engine: Engine, name: string, opts: { now?: number; s
   const job = (async (): Promise<StoredCheck> => {
     const report = await runCheck(engine, {
       reference: monitor.reference, current: monitor.current, columns: monitor.columns, defaults: monitor.defaults, settings: monitor.settings,
-      driftShare: monitor.driftShare,
+      driftShare: monitor.driftShare, maxVolumeChange: monitor.maxVolumeChange,
     }, opts);
     const id = engine.store.drift.insert(name, report);
-    return { id, monitor: name, time: report.createdAt, drift: report.drift, driftedColumns: report.driftedColumns.length, report };
+    return { id, monitor: name, time: report.createdAt, drift: report.drift, alert: report.alert ?? report.drift, driftedColumns: report.driftedColumns.length, report };
   })().finally(() => inFlight!.delete(name));
   inFlight.set(name, job);
   return job;

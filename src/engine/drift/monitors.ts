@@ -16,6 +16,8 @@ export interface Monitor {
   scheduleMinutes?: number;
   /** Data-set drift when this share of columns drifts; undefined = any drifted column. */
   driftShare?: number;
+  /** Alert when the row count changes by more than this share (volume_change); false = never; undefined = the default. */
+  maxVolumeChange?: number | false;
   description?: string;
   /** thresholds.default */
   defaults: ColumnSettings;
@@ -38,7 +40,7 @@ export class MonitorsError extends Error {
 
 export const STAT_TESTS: readonly StatTest[] = ['psi', 'ks', 'wasserstein', 'jensenshannon', 'chisquare'];
 const TEST_ALIASES: Record<string, StatTest> = { chi2: 'chisquare', js: 'jensenshannon', wasserstein_norm: 'wasserstein', kolmogorov_smirnov: 'ks' };
-const MONITOR_KEYS = ['reference', 'current', 'columns', 'schedule', 'drift_share', 'thresholds', 'description'];
+const MONITOR_KEYS = ['reference', 'current', 'columns', 'schedule', 'drift_share', 'volume_change', 'thresholds', 'description'];
 const SETTING_KEYS = ['test', 'threshold', 'bins', 'categorical', 'missing', 'ignore'];
 const NAME = /^[A-Za-z0-9][\w.-]*$/;
 /** The test's threshold range: p-values in (0, 1), distances > 0 (Jensen-Shannon ≤ 1). */
@@ -122,6 +124,12 @@ function parseMonitor(keyNode: unknown, node: unknown, fail: Fail, at: (n: unkno
     const n = isScalar(v) ? v.value : undefined;
     if (typeof n !== 'number' || !(n > 0 && n <= 1)) fail("'drift_share' must be a number in (0, 1]", spot('drift_share'));
     m.driftShare = n as number;
+  }
+  if (fields.has('volume_change')) {
+    const v = get('volume_change');
+    const n = isScalar(v) ? v.value : undefined;
+    if (n !== false && (typeof n !== 'number' || !(n > 0) || !Number.isFinite(n))) fail("'volume_change' must be a share > 0 (0.5 = alert when the row count changes by more than ±50 %) or false", spot('volume_change'));
+    m.maxVolumeChange = n as number | false;
   }
   if (fields.has('thresholds')) Object.assign(m, parseThresholds(get('thresholds') ?? null, fail, m.columns));
   return m;

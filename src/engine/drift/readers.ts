@@ -174,7 +174,10 @@ function csvError(file: string, e: unknown, columns: number): Error {
 }
 
 async function readCsv(file: string, format: 'csv' | 'tsv', opts: ReadOptions): Promise<Dataset> {
-  const records = recordSource(file, { relax_column_count: false, relax_quotes: true, delimiter: format === 'tsv' ? '\t' : ',' });
+  // The parser may fail on a later record before the header is handed over: its header record gives the count.
+  let headerLength = 0;
+  const onRecord = (rec: string[]) => { headerLength ||= rec.length; return rec; };
+  const records = recordSource(file, { relax_column_count: false, relax_quotes: true, delimiter: format === 'tsv' ? '\t' : ',', on_record: onRecord });
   let names: string[] = [];
   try {
     const header = await records.next();
@@ -200,7 +203,7 @@ async function readCsv(file: string, format: 'csv' | 'tsv', opts: ReadOptions): 
     opts.signal?.throwIfAborted();
     return { source: file, rows, columns: builders.map(b => b.finish()) };
   } catch (e) {
-    throw csvError(file, e, names.length);
+    throw csvError(file, e, names.length || headerLength);
   } finally {
     await records.close();
   }

@@ -43,6 +43,20 @@ export function newlyDrifted(current: string[], previous: string[] | undefined):
   return current.filter(c => !before.has(c));
 }
 
+/** A data-quality alert without its figures ("x: missing # % > # %"), so a standing alert is known from check to check. */
+const alertKind = (a: string) => a.replace(/[-+−]?\d[\d.,]*(e[-+]?\d+)?/gi, '#');
+
+/** The data-quality alerts that the previous check did not have (all of them when there was none). */
+export function newAlerts(current: string[], previous: string[] | undefined): string[] {
+  const before = new Set((previous ?? []).map(alertKind));
+  return current.filter(a => !before.has(alertKind(a)));
+}
+
+/** Whether a report crossed a threshold: drift or a data-quality alert (reports stored before `alert`: drift). */
+export function alerted(r: { drift: boolean; alert?: boolean }): boolean {
+  return r.alert ?? r.drift;
+}
+
 /**
  * Whether a monitor's endpoint (its monitors.yaml name: a registered model name, a model ref, or a logged
  * endpoint id) is the endpoint the view shows — the engine's own rule for request-log sources.

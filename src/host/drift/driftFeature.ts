@@ -40,22 +40,26 @@ export class DriftFeature extends Disposable {
     this.track({ dispose: () => { for (const p of this.panels) p.panel.dispose(); } });
   }
 
+  /** The view's badge: monitors whose last check drifted or raised a data-quality alert. */
   private updateBadge(): void {
-    const drifted = this.model.monitors.filter(m => m.last_check?.drift);
-    this.view.badge = drifted.length
-      ? { value: drifted.length, tooltip: `Drift in ${drifted.map(m => m.name).join(', ')}` }
-      : undefined;
+    const alerting = this.model.monitors.filter(m => m.alert);
+    const drift = alerting.filter(m => m.last_check?.drift).map(m => m.name);
+    const quality = alerting.filter(m => !m.last_check?.drift).map(m => m.name);
+    const tooltip = [drift.length ? `Drift in ${drift.join(', ')}` : '', quality.length ? `Data-quality alerts in ${quality.join(', ')}` : ''].filter(Boolean).join('; ');
+    this.view.badge = alerting.length ? { value: alerting.length, tooltip } : undefined;
   }
 
-  /** Runs a monitor now; scheduled checks notify when a column crosses its threshold. Failures are recorded for the view. */
+  /** Runs a monitor now; scheduled checks notify when a column crosses its threshold or a data-quality alert comes up. Failures are recorded for the view. */
   async runCheck(name: string, opts: { notify?: boolean } = {}): Promise<DriftCheckDto> {
     const before = this.model.get(name);
     const previous = before?.last_check ? before.drifted : undefined;
+    const previousAlerts = before?.last_check ? before.qualityAlerts : undefined;
     try {
       const check = await runMonitor(await this.client(), name);
       this.model.failures.delete(name);
-      this.out.info(`drift: monitor ${name} checked (#${check.id}): ${check.drift ? `drift in ${check.report.driftedColumns.join(', ')}` : 'no drift'}`);
-      if (opts.notify) this.notifier.checked(name, check.id, check.report.driftedColumns, previous);
+      const alerts = check.report.qualityAlerts;
+      this.out.info(`drift: monitor ${name} checked (#${check.id}): ${check.drift ? `drift in ${check.report.driftedColumns.join(', ')}` : 'no drift'}${alerts.length ? `; data-quality alerts: ${alerts.join('; ')}` : ''}`);
+      if (opts.notify) this.notifier.checked(name, check.id, check.report.driftedColumns, previous, alerts, previousAlerts);
       for (const p of this.panels) if (p.target.monitor === name) void p.load({ checkId: check.id });
       return check;
     } catch (e) {

@@ -1,16 +1,21 @@
 // What the Monitors view, the scheduler, the diagnostics and the Endpoints view's drift badge share: the monitors of
-// .mlops/monitors.yaml with their last check (and its drifted columns), or the file's error. Reloaded when the file
-// changes, when the engine (re)connects, after every check the extension runs, and on the scheduler's tick.
+// .mlops/monitors.yaml with their last check (its drifted columns and data-quality alerts), or the file's error.
+// Reloaded when the file changes, when the engine (re)connects, after every check the extension runs, and on the
+// scheduler's tick.
 import * as vscode from 'vscode';
 import path from 'node:path';
 import fs from 'node:fs';
 import { Disposable } from '../disposable';
 import type { EngineClient } from '../engineClient';
-import { driftedColumnsOf, endpointMatches, listMonitors, monitorHistory, type MonitorDto } from './driftClient';
+import { alerted, endpointMatches, getCheck, listMonitors, type MonitorDto } from './driftClient';
 
 export interface MonitorInfo extends MonitorDto {
   /** The drifted columns of the last check (empty when it did not drift or never ran). */
   drifted: string[];
+  /** The data-quality alerts of the last check (missing values, volume, schema…). */
+  qualityAlerts: string[];
+  /** The last check crossed a threshold: drift or a data-quality alert (what badges and notifies). */
+  alert: boolean;
 }
 export interface MonitorsFileError { message: string; file: string; line: number; col: number; uri: vscode.Uri }
 
@@ -68,15 +73,17 @@ export class MonitorsModel extends Disposable {
     return this.monitors.find(m => m.name === name);
   }
 
-  /** Monitors over this endpoint's request log whose last check drifted. */
-  driftedFor(e: { ref: string; name?: string | null }): MonitorInfo[] {
-    return this.monitors.filter(m => m.endpoint && m.last_check?.drift && endpointMatches(m.endpoint, e));
+  /** Monitors over this endpoint's request log whose last check drifted or raised a data-quality alert. */
+  alertingFor(e: { ref: string; name?: string | null }): MonitorInfo[] {
+    return this.monitors.filter(m => m.endpoint && m.alert && endpointMatches(m.endpoint, e));
   }
 
   /** The Endpoints view's badge text for an endpoint (EndpointBadges). */
   warningFor(e: { ref: string; name?: string | null }): string | undefined {
-    const ms = this.driftedFor(e);
-    return ms.length ? `drift: ${ms.map(m => m.name).join(', ')}` : undefined;
+    const ms = this.alertingFor(e);
+    const drift = ms.filter(m => m.last_check?.drift).map(m => m.name);
+    const quality = ms.filter(m => !m.last_check?.drift).map(m => m.name);
+    return [drift.length ? `drift: ${drift.join(', ')}` : '', quality.length ? `data-quality alert: ${quality.join(', ')}` : ''].filter(Boolean).join('; ') || undefined;
   }
 
   schedule(ms = 300): void {
@@ -106,9 +113,15 @@ export class MonitorsModel extends Disposable {
         const old = new Map(this.monitors.map(m => [m.name, m]));
         this.monitors = await Promise.all(r.monitors.map(async (m): Promise<MonitorInfo> => {
           const before = old.get(m.name);
-          if (!m.last_check?.drift) return { ...m, drifted: [] };
-          if (before?.last_check?.id === m.last_check.id) return { ...m, drifted: before.drifted };
-          return { ...m, drifted: driftedColumnsOf((await monitorHistory(c, m.name, 1))[0]) };
+          const last = m.last_check;
+          if (!last) return { ...m, drifted: [], qualityAlerts: [], alert: false };
+          if (before?.last_check?.id === last.id) return { ...m, drifted: before.drifted, qualityAlerts: before.qualityAlerts, alert: before.alert };
+          // The stored drift flag is the data-set verdict; the report says which data-quality alerts came with it.
+          const report = await getCheck(c, last.id).then(x => x.report, () => undefined);
+          return {
+            ...m, drifted: last.drift ? report?.driftedColumns ?? [] : [], qualityAlerts: report?.qualityAlerts ?? [],
+            alert: last.drift || (report ? alerted(report) : false),
+          };
         }));
         this.error = r.error && { ...r.error, uri: vscode.Uri.file(path.resolve(this.workspace ?? '/', r.error.file)) };
         this.problem = undefined;
@@ -119,7 +132,7 @@ export class MonitorsModel extends Disposable {
     this.updateFileContext();
     this._onDidChange.fire();
     // The Endpoints view re-renders only when an endpoint's warning can have changed (not on every minute's reload).
-    const badges = JSON.stringify(this.monitors.filter(m => m.endpoint && m.last_check?.drift).map(m => [m.name, m.endpoint]));
+    const badges = JSON.stringify(this.monitors.filter(m => m.endpoint && m.alert).map(m => [m.name, m.endpoint, !!m.last_check?.drift]));
     if (badges !== this.badges) {
       this.badges = badges;
       this._onDidChangeBadges.fire();

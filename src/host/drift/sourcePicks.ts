@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 
-export const DATA_EXTENSIONS = ['csv', 'tsv', 'parquet', 'arrow', 'feather'];
+export const DATA_EXTENSIONS = ['csv', 'tsv', 'parquet', 'arrow', 'feather', 'ipc'];
 const EXCLUDE = '**/{node_modules,.git,.mlops,.venv,.vscode-test,__pycache__}/**';
 
 /** A data file as the engine takes it: relative to the workspace when inside it. */
@@ -52,6 +52,7 @@ monitors:
   #   reference: {file: data/train.csv}
   #   current: {file: data/today.csv}
   #   schedule: 60m            # checked every hour while VS Code is open
+  #   volume_change: 0.5       # alert when the row count changes by more than ±50 % (false: never)
   #   thresholds:
   #     default: {missing: 0.05}
   #     income: {test: psi, threshold: 0.2}

@@ -22,7 +22,8 @@ export function ago(time: number, now = Date.now()): string {
 export function verdictText(m: MonitorInfo): string {
   if (!m.last_check) return 'never checked';
   const cols = m.drifted.length ? m.drifted.join(', ') : `${m.last_check.drifted_columns} column${m.last_check.drifted_columns === 1 ? '' : 's'}`;
-  return m.last_check.drift ? `drift: ${cols}` : m.last_check.drifted_columns ? `no data-set drift (${cols})` : 'no drift';
+  const drift = m.last_check.drift ? `drift: ${cols}` : m.last_check.drifted_columns ? `no data-set drift (${cols})` : 'no drift';
+  return m.qualityAlerts.length ? `${drift} · data quality: ${m.qualityAlerts.join(', ')}` : drift;
 }
 
 export class MonitorsTree extends Disposable implements vscode.TreeDataProvider<MonitorNode> {
@@ -79,10 +80,11 @@ export class MonitorsTree extends Disposable implements vscode.TreeDataProvider<
     if (!m) return item;
     const failure = this.model.failures.get(name);
     const last = m.last_check;
-    const [icon, color] = failure ? ['error', 'errorForeground'] : !last ? ['circle-large-outline'] : last.drift ? ['warning', 'list.warningForeground'] : ['pass', 'testing.iconPassed'];
+    // A threshold crossed — drift or a data-quality alert — is a warning.
+    const [icon, color] = failure ? ['error', 'errorForeground'] : !last ? ['circle-large-outline'] : m.alert ? ['warning', 'list.warningForeground'] : ['pass', 'testing.iconPassed'];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.description = failure ? `check failed: ${failure}` : `${verdictText(m)}${last ? ` · ${ago(last.time)}` : ''}`;
-    item.contextValue = `monitor${last?.drift ? '.drift' : ''}${last ? '.checked' : ''}`;
+    item.contextValue = `monitor${m.alert ? '.drift' : ''}${last ? '.checked' : ''}`;
     const md = new vscode.MarkdownString(`**${name}**${m.description ? ` — ${m.description}` : ''}\n\n`);
     md.appendMarkdown(`\`${m.reference}\` → \`${m.current}\`\n\n`);
     if (last) md.appendText(`Last check ${new Date(last.time).toLocaleString()}: ${verdictText(m)}`);
@@ -97,7 +99,7 @@ export class MonitorsTree extends Disposable implements vscode.TreeDataProvider<
     const last = m?.last_check;
     const rows: Record<typeof node.field, [string, string, string]> = {
       check: last
-        ? [`Last check: ${last.drift ? 'drift' : 'no drift'}`, `${new Date(last.time).toLocaleString()}${m.drifted.length ? ` · ${m.drifted.join(', ')}` : ''}`, last.drift ? 'warning' : 'pass']
+        ? [`Last check: ${last.drift ? 'drift' : m.alert ? 'data-quality alert' : 'no drift'}`, `${new Date(last.time).toLocaleString()}${m.drifted.length ? ` · ${m.drifted.join(', ')}` : ''}${m.qualityAlerts.length ? ` · ${m.qualityAlerts.join(', ')}` : ''}`, m.alert ? 'warning' : 'pass']
         : ['Not checked yet', 'Run Check compares the two sources now', 'circle-large-outline'],
       reference: ['Reference', m?.reference ?? '', 'database'],
       current: ['Current', m?.current ?? '', m?.endpoint ? 'radio-tower' : 'database'],
@@ -109,7 +111,7 @@ export class MonitorsTree extends Disposable implements vscode.TreeDataProvider<
     item.id = `monitor:${node.name}:${node.field}`;
     item.description = description;
     item.tooltip = `${label}: ${description}`;
-    item.iconPath = new vscode.ThemeIcon(icon, node.field === 'check' && last?.drift ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(icon, node.field === 'check' && m?.alert ? new vscode.ThemeColor('list.warningForeground') : undefined);
     if (node.field === 'check' && last) item.command = { command: 'mlops.monitor.openReport', title: 'Open Report', arguments: [{ kind: 'monitor', name: node.name }] };
     return item;
   }

@@ -31,6 +31,15 @@ function driftShare(d: Decoder): number | undefined {
   return v;
 }
 
+/** volume_change: alert when the row count changes by more than this share; false = never; absent = the default. */
+function volumeChange(d: Decoder): number | false | undefined {
+  if (!d.has('volume_change')) return undefined;
+  const v = d.fields.volume_change;
+  if (v === false) return false;
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw invalid(`Invalid value ${JSON.stringify(v)} for parameter 'volume_change' supplied: expected a share > 0 (0.5 = ±50 %) or false`);
+  return v;
+}
+
 export const check: Handler = async ({ engine, d }) => {
   const req = clientErrors(() => {
     if (!d.has('reference')) throw invalid("Missing value for required parameter 'reference'.");
@@ -42,6 +51,7 @@ export const check: Handler = async ({ engine, d }) => {
       columns: columns?.length ? columns : undefined,
       ...thresholdsFromValue(d.fields.settings ?? undefined, 'settings'),
       driftShare: driftShare(d),
+      maxVolumeChange: volumeChange(d),
     };
   });
   const store = d.bool('store') ?? false;

@@ -113,8 +113,9 @@ describe('test choice, thresholds and severity', () => {
     assert.equal(col(r, 'x').verdict.statistic, col(r, 'x').stats.psi);
     assert.deepEqual([col(r, 'y').verdict.test, col(r, 'y').verdict.threshold], ['jensenshannon', 0.3], 'the default test, the column threshold');
     assert.equal(col(r, 'c').verdict.test, 'jensenshannon');
-    assert.match(col(r, 'c').quality.alerts[0], /test 'ks' does not apply to a categorical column; used jensenshannon/);
-    assert.ok(r.qualityAlerts.some(a => a.startsWith('c: test ')));
+    assert.match(col(r, 'c').warnings![0], /test 'ks' does not apply to a categorical column; used jensenshannon/);
+    assert.ok(r.warnings!.some(a => a.startsWith('c: test ')));
+    assert.ok(!r.qualityAlerts.some(a => a.startsWith('c: test ')), 'a settings warning is not a data-quality alert');
   });
 
   test('driftShare: the data set drifts only when enough columns do', () => {
@@ -164,7 +165,7 @@ describe('schema, quality and columns without a statistic', () => {
     assertFinite(r);
   });
 
-  test('all missing, constant, single-row and empty columns: a note, no drift, no NaN', () => {
+  test('all missing, single-row and empty columns: a note, no drift, no NaN; a constant reference is tested with KS', () => {
     const n = 200;
     const ref = ds('ref', num('allgone', normals(n, 1)), num('const', Array(n).fill(3)), num('same', Array(n).fill(7)), cat('c', picks(n, 2, ['a', 'b'], [0.5, 0.5])), num('ok', normals(n, 3)));
     const cur = ds('cur', num('allgone', Array(n).fill(NaN)), num('const', normals(n, 4, 3)), num('same', Array(n).fill(7)), cat('c', Array(n).fill(null)), num('ok', normals(n, 5)));
@@ -172,11 +173,12 @@ describe('schema, quality and columns without a statistic', () => {
     assert.match(col(r, 'allgone').note!, /missing/);
     assert.match(col(r, 'c').note!, /missing/);
     assert.match(col(r, 'allgone').quality.alerts.join(), /missing 100 %/);
-    assert.match(col(r, 'const').note!, /constant in the reference \(3\)/);
+    assert.equal(col(r, 'const').note, undefined);
+    assert.deepEqual([col(r, 'const').verdict.test, col(r, 'const').verdict.drift], ['ks', true]);
     assert.ok(r.qualityAlerts.includes('const: the reference is constant (3) but 100 % of current values differ'), r.qualityAlerts.join('\n'));
-    for (const c of ['allgone', 'const', 'c']) assert.equal(col(r, c).verdict.drift, false, c);
+    for (const c of ['allgone', 'c']) assert.equal(col(r, c).verdict.drift, false, c);
     assert.equal(col(r, 'same').verdict.drift, false);
-    assert.deepEqual(r.driftedColumns, []);
+    assert.deepEqual(r.driftedColumns, ['const']);
     assertFinite(r);
 
     const one = compareDatasets(ds('ref', num('x', [1])), ds('cur', num('x', [5])));
@@ -190,5 +192,94 @@ describe('schema, quality and columns without a statistic', () => {
     assertFinite(empty);
     const nothing = compareDatasets({ source: 'ref', rows: 0, columns: [] }, { source: 'cur', rows: 0, columns: [] });
     assert.deepEqual([nothing.columns, nothing.drift, nothing.volume.change], [[], false, 0]);
+  });
+});
+
+describe('a constant reference and data-quality alerts (real CSV files)', () => {
+  const write = (name: string, header: string, rows: string[]) => {
+    const f = path.join(ws, name);
+    fs.writeFileSync(f, `${header}\n${rows.join('\n')}\n`);
+    return f;
+  };
+  /** x: 1.5 in the reference; in current 5 % 2.5 and 5 % Infinity. y: an unchanged column. */
+  async function constantPair(n: number) {
+    const ref = write(`const-ref-${n}.csv`, 'x,y', Array.from({ length: n }, (_, i) => `1.5,${i % 50}`));
+    const cur = write(`const-cur-${n}.csv`, 'x,y', Array.from({ length: n }, (_, i) => `${i % 20 === 0 ? 'inf' : i % 20 === 10 ? '2.5' : '1.5'},${i % 50}`));
+    return [await readDataset(ref), await readDataset(cur)] as const;
+  }
+
+  test('a configured distance test on a constant reference: KS decides, only the normalised Wasserstein is dropped', async () => {
+    const [ref, cur] = await constantPair(1000);
+    const r = compareDatasets(ref, cur, { defaults: { test: 'psi' } });
+    const x = col(r, 'x');
+    assert.equal(x.note, undefined, 'a verdict, not "no test: constant in the reference"');
+    assert.equal(x.verdict.test, 'ks');
+    assert.equal(x.verdict.threshold, 0.05, "psi's threshold does not carry over to ks");
+    assert.ok(x.verdict.drift && x.verdict.pValue! < 1e-3, String(x.verdict.pValue));
+    assert.equal(x.verdict.statistic, x.stats.ks);
+    assert.ok(Math.abs(x.stats.ks - 0.1) < 1e-12, String(x.stats.ks));
+    assert.ok(!('wasserstein_norm' in x.stats));
+    assert.ok('psi' in x.stats && 'ks_pvalue' in x.stats && 'jensenshannon' in x.stats, Object.keys(x.stats).join());
+    assert.deepEqual(x.warnings, ['the reference is constant (1.5): psi does not apply; used ks']);
+    assert.ok(r.warnings!.includes('x: the reference is constant (1.5): psi does not apply; used ks'));
+    assert.deepEqual([col(r, 'y').verdict.test, col(r, 'y').verdict.drift], ['psi', false], 'other columns keep the configured test');
+    assert.deepEqual(r.driftedColumns, ['x']);
+    assert.equal(r.drift, true);
+    assert.ok(r.qualityAlerts.includes('x: the reference is constant (1.5) but 10 % of current values differ'), r.qualityAlerts.join('\n'));
+    assertFinite(r);
+    // Unconfigured, the few values go to the chi-squared fallback, as before.
+    const auto = compareDatasets(ref, cur);
+    assert.deepEqual([col(auto, 'x').kind, col(auto, 'x').verdict.test, col(auto, 'x').verdict.drift], ['categorical', 'chisquare', true]);
+    assertFinite(auto);
+  });
+
+  test("the issue's case (200 rows): a verdict either way, and the quality alerts flag the data set", async () => {
+    const [ref, cur] = await constantPair(200);
+    const r = compareDatasets(ref, cur, { defaults: { test: 'psi' } });
+    const x = col(r, 'x');
+    assert.equal(x.verdict.test, 'ks');
+    assert.ok(x.verdict.pValue! > 0 && x.verdict.pValue! < 1);
+    assert.equal(r.alert, true, 'the constant reference and out-of-range alerts count');
+    assertFinite(r);
+  });
+
+  test('a constant reference against a spread current, unconfigured and large: KS, not the undefined Wasserstein', () => {
+    const ref = ds('ref', num('c', Array(3000).fill(2)));
+    const cur = ds('cur', num('c', normals(3000, 9, 2, 0.01)));
+    const c = col(compareDatasets(ref, cur), 'c');
+    assert.deepEqual([c.verdict.test, c.verdict.drift, c.warnings], ['ks', true, undefined]);
+  });
+
+  test('volume: a one-row or empty current alerts; the threshold is configurable or off', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => `${i % 17},${['a', 'b'][i % 2]}`);
+    const ref = await readDataset(write('vol-ref.csv', 'x,k', rows));
+    const one = await readDataset(write('vol-one.csv', 'x,k', rows.slice(0, 1)));
+    const empty = await readDataset(write('vol-empty.csv', 'x,k', []));
+    const more = await readDataset(write('vol-more.csv', 'x,k', [...rows, ...rows.slice(0, 350)]));
+    const r1 = compareDatasets(ref, one);
+    assert.equal(r1.volume.change, -0.998);
+    assert.equal(r1.drift, false);
+    assert.equal(r1.alert, true);
+    assert.equal(r1.qualityAlerts[0], 'volume -99.8 %: 1 row against 500 in the reference (alert beyond ±50 %)');
+    const r0 = compareDatasets(ref, empty);
+    assert.deepEqual([r0.volume.change, r0.drift, r0.alert], [-1, false, true]);
+    assert.ok(r0.qualityAlerts.includes(`the current data (${empty.source}) has no rows`), r0.qualityAlerts.join('\n'));
+    assert.deepEqual(r0.schema.retyped, [], 'an empty CSV column has no type to change');
+    assert.ok(compareDatasets(ref, more).qualityAlerts[0].startsWith('volume +70 %: 850 rows'));
+    assert.equal(compareDatasets(ref, more, { maxVolumeChange: 0.8 }).alert, false);
+    assert.equal(compareDatasets(ref, one, { maxVolumeChange: false }).qualityAlerts.some(a => a.startsWith('volume')), false);
+    const same = compareDatasets(ref, ref);
+    assert.deepEqual([same.alert, same.qualityAlerts, same.warnings], [false, [], []]);
+  });
+
+  test("the seed's alert > 5 % missing: an alert without drift", async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `${(i * 37) % 101},${i % 3}`);
+    const ref = await readDataset(write('miss-ref.csv', 'x,k', rows));
+    const cur = await readDataset(write('miss-cur.csv', 'x,k', rows.map((r, i) => (i % 10 === 0 ? `,${i % 3}` : r))));
+    const r = compareDatasets(ref, cur);
+    assert.equal(r.drift, false);
+    assert.deepEqual(r.qualityAlerts, ['x: missing 10 % > 5 % (reference 0 %)']);
+    assert.equal(r.alert, true);
+    assert.equal(compareDatasets(ref, cur, { defaults: { maxMissingShare: 0.2 } }).alert, false);
   });
 });

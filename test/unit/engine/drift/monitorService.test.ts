@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dueMonitors, listMonitors, monitorHistory, runCheck, runMonitor } from '../../../../src/engine/drift/monitorService';
+import { dueMonitors, listMonitors, monitorHistory, runCheck, runMonitor, volumeAlert } from '../../../../src/engine/drift/monitorService';
 import { demoCustomersCsv } from '../../../../src/engine/drift/demo';
 import { MonitorsError } from '../../../../src/engine/drift/monitors';
 import { MlflowError } from '../../../../src/engine/errors';
@@ -82,6 +82,56 @@ test('dueMonitors: scheduled monitors whose last check is older than the schedul
   const last = listMonitors(engine).find(s => s.monitor.name === 'nightly')!.lastCheck!;
   assert.deepEqual(dueMonitors(engine, last.time + 29 * 60_000).map(m => m.name), []);
   assert.deepEqual(dueMonitors(engine, last.time + 30 * 60_000).map(m => m.name), ['nightly']);
+});
+
+test('data-quality alerts count: a constant reference under `default: {test: psi}`, a one-row current, volume_change', async () => {
+  const file = path.join(ws, '.mlops', 'monitors.yaml');
+  const before = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(path.join(ws, 'data', 'const-ref.csv'), `x,y\n${Array.from({ length: 200 }, (_, i) => `1.5,${i % 9}`).join('\n')}\n`);
+  fs.writeFileSync(path.join(ws, 'data', 'const-cur.csv'), `x,y\n${Array.from({ length: 200 }, (_, i) => `${i % 20 === 0 ? 'inf' : i % 20 === 10 ? 2.5 : 1.5},${i % 9}`).join('\n')}\n`);
+  fs.writeFileSync(path.join(ws, 'data', 'one.csv'), 'x,y\n1.5,3\n');
+  fs.writeFileSync(file, `monitors:
+  constant:
+    reference: data/const-ref.csv
+    current: data/const-cur.csv
+    thresholds:
+      default: {test: psi}
+  shrunk:
+    reference: data/const-ref.csv
+    current: data/one.csv
+  shrunk-ok:
+    reference: data/const-ref.csv
+    current: data/one.csv
+    volume_change: false
+`);
+  try {
+    const c = await runMonitor(engine, 'constant', { now: NOW });
+    const x = c.report.columns.find(col => col.column === 'x')!;
+    assert.equal(x.note, undefined);
+    assert.equal(x.verdict.test, 'ks');
+    assert.ok(Number.isFinite(x.verdict.pValue));
+    assert.equal(c.alert, true);
+    assert.equal(c.report.alert, true);
+    const s = await runMonitor(engine, 'shrunk', { now: NOW });
+    assert.deepEqual([s.drift, s.alert], [false, true]);
+    assert.match(s.report.qualityAlerts.join('\n'), /^volume -99\.5 %: 1 row against 200/m);
+    const ok = await runMonitor(engine, 'shrunk-ok', { now: NOW });
+    assert.ok(!ok.report.qualityAlerts.some(a => a.startsWith('volume')), ok.report.qualityAlerts.join('\n'));
+  } finally {
+    fs.writeFileSync(file, before);
+  }
+});
+
+test('volumeAlert: the configured threshold, else the default except between a request window and a data set', () => {
+  const file = { kind: 'file' as const, path: 'a.csv' };
+  const endpoint = { kind: 'endpoint' as const, endpoint: 'e', windowMinutes: 60 };
+  assert.equal(volumeAlert(file, file), undefined);
+  assert.equal(volumeAlert(endpoint, endpoint), undefined);
+  assert.equal(volumeAlert({ kind: 'run', runId: 'r' }, file), undefined);
+  assert.equal(volumeAlert(file, endpoint), false);
+  assert.equal(volumeAlert(endpoint, file), false);
+  assert.equal(volumeAlert(file, endpoint, 0.3), 0.3);
+  assert.equal(volumeAlert(file, file, false), false);
 });
 
 test('ad-hoc checks and mistakes', async () => {

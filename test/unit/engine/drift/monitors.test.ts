@@ -62,6 +62,16 @@ describe('parseMonitors', () => {
     assert.deepEqual(b.settings, { plan: { test: 'chisquare', threshold: 0.01, categorical: true }, id: { ignore: true } });
   });
 
+  test('volume_change: a share > 0 (may exceed 1) or false; unset is the default', () => {
+    const text = (v: string) => `monitors:\n  a:\n    reference: x.csv\n    current: y.csv\n    volume_change: ${v}\n`;
+    assert.equal(parseMonitors(text('0.2'), 'm.yaml').monitors[0].maxVolumeChange, 0.2);
+    assert.equal(parseMonitors(text('3'), 'm.yaml').monitors[0].maxVolumeChange, 3);
+    assert.equal(parseMonitors(text('false'), 'm.yaml').monitors[0].maxVolumeChange, false);
+    assert.equal(parseMonitors(FULL, 'm.yaml').monitors[0].maxVolumeChange, undefined);
+    for (const bad of ['0', '-0.5', 'lots', 'true', '.inf']) fails(text(bad), 5, 20, /'volume_change' must be a share > 0 .* or false/);
+    fails('monitors:\n  a:\n    reference: x.csv\n    current: y.csv\n    volume_change:\n', 5, 19, /'volume_change' must be a share > 0/);
+  });
+
   test('empty file, empty monitors and comments only are no monitors', () => {
     for (const t of ['', '# nothing\n', 'monitors:\n', 'version: 1\nmonitors: {}\n']) assert.deepEqual(parseMonitors(t, 'm.yaml').monitors, []);
   });

@@ -114,6 +114,10 @@ describe('CSV and TSV', () => {
     const dir = tempWorkspace();
     await rejects(readDataset(write(dir, 'ragged.csv', 'a,b,c\n1,2,3\n\n4,5\n')), 'INVALID_PARAMETER_VALUE', /ragged\.csv: line 4 has 2 values, the header names 3 columns/);
     await rejects(readDataset(write(dir, 'quote.csv', 'a,b\n1,"x\n2,3\n')), 'INVALID_PARAMETER_VALUE', /quote\.csv: malformed CSV: .*line/);
+    // The parser can fail before the header is handed over: the count comes from its header record, never 0.
+    await rejects(readDataset(write(dir, 'short.csv', 'a,b\n1\n')), 'INVALID_PARAMETER_VALUE', /short\.csv: line 2 has 1 values, the header names 2 columns/);
+    await rejects(readDataset(write(dir, 'stray.csv', 'a,b\n1,2\nx"y\n4,5\n')), 'INVALID_PARAMETER_VALUE', /stray\.csv: line 3 has 1 values, the header names 2 columns/);
+    await rejects(readDataset(write(dir, 'wide.tsv', 'a\tb\tc\n1\t2\t3\n4\t5\n')), 'INVALID_PARAMETER_VALUE', /wide\.tsv: line 3 has 2 values, the header names 3 columns/);
     await rejects(readDataset(write(dir, 'empty.csv', '')), 'INVALID_PARAMETER_VALUE', /empty\.csv: empty CSV file/);
     await rejects(readDataset(write(dir, 'dup.csv', 'a,b,a\n1,2,3\n')), 'INVALID_PARAMETER_VALUE', /dup\.csv: duplicate column name 'a'/);
     await rejects(readDataset(write(dir, 'ok.csv', 'a,b\n1,2\n'), { columns: ['a', 'zz'] }), 'INVALID_PARAMETER_VALUE', /ok\.csv: no column 'zz' \(the columns are a, b\)/);

@@ -41,6 +41,17 @@ describe('POST drift/check', () => {
     assert.equal(share.report.drift, false);
   });
 
+  test('volume_change: a tighter threshold raises a volume alert (alert, not drift); false turns it off', async () => {
+    const vol = (v: unknown) => ok(s.call('POST', `${API}/drift/check`, { reference: DEMO_REFERENCE, current: DEMO_CURRENT, columns: ['age'], volume_change: v }));
+    const tight = await vol(0.2); // the demo's current set has 37.5 % fewer rows
+    assert.ok(tight.report.qualityAlerts.some((a: string) => /volume/i.test(a)), JSON.stringify(tight.report.qualityAlerts));
+    assert.equal(tight.report.alert, true);
+    const off = await vol(false);
+    assert.ok(!off.report.qualityAlerts.some((a: string) => /volume/i.test(a)));
+    await fails(s.call('POST', `${API}/drift/check`, { reference: DEMO_REFERENCE, current: DEMO_CURRENT, volume_change: -1 }), 400, 'INVALID_PARAMETER_VALUE', /'volume_change'/);
+    await fails(s.call('POST', `${API}/drift/check`, { reference: DEMO_REFERENCE, current: DEMO_CURRENT, volume_change: 'lots' }), 400, 'INVALID_PARAMETER_VALUE', /'volume_change'/);
+  });
+
   test('client mistakes are 400 / 404 with MLflow error bodies', async () => {
     const check = (b: unknown) => s.call('POST', `${API}/drift/check`, b);
     await fails(check({ current: DEMO_CURRENT }), 400, 'INVALID_PARAMETER_VALUE', /'reference'/);
