@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { Engine } from './engine/engine';
 import type { AuditEntry, GateResult, ModelVersion, RegisteredModel } from './shared/dto';
 import { parseVersion } from './engine/registry/registry';
-import type { PromoteOptions, Target } from './engine/registry/promotion';
+import { checkTarget, type PromoteOptions, type Target } from './engine/registry/promotion';
 import { pushVersion } from './engine/registry/remotePush';
 
 type Print = (o: unknown) => void;
@@ -56,7 +56,8 @@ function formatShow(m: RegisteredModel, versions: ModelVersion[], audit: AuditEn
   out.push('  versions:');
   if (!versions.length) out.push('    (none)');
   for (const v of versions) {
-    out.push(`    v${v.version.padEnd(4)} ${v.current_stage.padEnd(10)} ${v.aliases.map(a => `@${a}`).join(' ').padEnd(12)} ${v.run_id ? `run ${v.run_id.slice(0, 12)}  ` : ''}${v.source}`);
+    out.push(`    v${v.version.padEnd(4)} ${v.current_stage.padEnd(10)} ${v.aliases.map(a => `@${a}`).join(' ').padEnd(12)} ${v.run_id ? `run ${v.run_id.slice(0, 12)}  ` : ''}${v.source}` +
+      `${v.status !== 'READY' ? `  ${v.status}${v.status_message ? `: ${v.status_message}` : ''}` : ''}`);
   }
   out.push('  audit trail:');
   if (!audit.length) out.push('    (empty)');
@@ -88,14 +89,16 @@ export function addRegistryCommands(program: Command, open: Open, print: Print):
       print(o.json ? { registered_model: model, versions, audit } : formatShow(model, versions, audit));
     }));
 
+  /** The user from the environment; without one the engine records its OS user. */
+  const user = () => process.env.USER || process.env.USERNAME || undefined;
   const promoteOpts = (o: { override?: boolean; reason?: string }): PromoteOptions =>
-    ({ override: !!o.override, reason: o.reason, user: process.env.USER ?? process.env.USERNAME ?? '', archiveExisting: true });
+    ({ override: !!o.override, reason: o.reason, user: user(), archiveExisting: true });
 
   registry.command('promote <name> <version>').description("move a version into a stage or onto an alias, through the policy's gates")
     .option('--stage <stage>', 'None, Staging, Production or Archived').option('--alias <alias>', 'alias to point at the version')
     .option('--override', 'proceed although gates fail (needs --reason)').option('--reason <text>', 'why (recorded in the audit trail)')
     .action((name: string, ver: string, o: { stage?: string; alias?: string; override?: boolean; reason?: string }) => use(open, e => {
-      const t = targetOf(o);
+      const t = checkTarget(targetOf(o)); // an unknown stage or a bad alias fails before any gate is printed
       const v = parseVersion(ver);
       const gates = e.promotion.evaluate(name, v, t);
       print(`gates for ${name} version ${v} → ${label(t)}:\n${formatGates(gates, t).join('\n')}`);
@@ -125,21 +128,23 @@ export function addRegistryCommands(program: Command, open: Open, print: Print):
     .option('--stage <stage>', 'stage to roll back (default Production)').option('--alias <alias>', 'alias to roll back').option('--reason <text>', 'why (recorded in the audit trail)')
     .action((name: string, o: { stage?: string; alias?: string; reason?: string }) => use(open, e => {
       const t = targetOf(o, true);
-      const r = e.promotion.rollback(name, t, { reason: o.reason, user: process.env.USER ?? process.env.USERNAME ?? '' });
+      const r = e.promotion.rollback(name, t, { reason: o.reason, user: user() });
       print(`rolled back ${name} ${label(t.alias ? t : { stage: r.model_version.current_stage })} to version ${r.model_version.version}`);
     }));
 
   registry.command('push <name> <version>').description('push a version (artifacts, tags, lineage) to a remote MLflow registry; auth from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD')
     .requiredOption('--to <uri>', 'remote tracking URI, e.g. https://mlflow.example.com')
-    .option('--stage <stage>', 'stage to set on the remote version').option('--alias <alias>', 'alias to set on the remote version')
+    .option('--stage <stage>', 'stage to set on the remote version; must be its local stage (default: the local stage unless None)')
+    .option('--alias <alias>', 'alias to set on the remote version; must be held locally (default: all its local aliases)')
     .option('--dry-run', 'print the plan; change nothing').option('--json', 'print the push report as JSON')
     .action((name: string, ver: string, o: { to: string; stage?: string; alias?: string; dryRun?: boolean; json?: boolean }) => useAsync(open, async e => {
       const env = process.env;
       const remote = { uri: o.to, token: env.MLFLOW_TRACKING_TOKEN || undefined, username: env.MLFLOW_TRACKING_USERNAME || undefined, password: env.MLFLOW_TRACKING_PASSWORD || undefined };
-      const report = await pushVersion(e, { name, version: ver, remote, stage: o.stage, alias: o.alias, dryRun: o.dryRun,
+      const report = await pushVersion(e, { name, version: ver, remote, stage: o.stage, aliases: o.alias ? [o.alias] : [], dryRun: o.dryRun,
         onStep: o.json || o.dryRun ? undefined : s => print(`  → ${s}`) });
       if (o.json) return print(report);
-      if (o.dryRun) print([`plan: push ${name} version ${ver} to ${o.to} (dry run, nothing changes)`, ...report.steps.map(s => `  - ${s}`)].join('\n'));
-      else print(`pushed ${name} version ${ver} → ${report.remote} ${report.remoteName} version ${report.remoteVersion}${report.created ? ` (created, ${report.uploadedFiles} files uploaded)` : ' (already there)'}`);
+      if (o.dryRun) return print([`plan: push ${name} version ${ver} to ${o.to} (dry run, nothing changes)`, ...report.steps.map(s => `  - ${s}`)].join('\n'));
+      const how = report.artifacts === 'reference' ? 'artifacts referenced, not uploaded' : `${report.uploadedFiles} file${report.uploadedFiles === 1 ? '' : 's'} uploaded`;
+      print(`pushed ${name} version ${ver} → ${report.remote} ${report.remoteName} version ${report.remoteVersion}${report.created ? ` (created, ${how})` : ' (already there)'}`);
     }));
 }

@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { openEngine, startTestServer, tempWorkspace, type TestServer } from '../helpers/workspace';
 import { CLI } from '../helpers/engineProcess';
@@ -138,7 +139,19 @@ test('usage errors exit 2 with one line', async () => {
   assert.equal((await fails(ws, ['registry', 'promote', 'iris', '1', '--stage', 'Staging', '--alias', 'a'], /not both/)).code, 2);
   assert.equal((await fails(ws, ['registry', 'alias', 'iris', '1'], /NAME VERSION ALIAS/)).code, 2);
   await fails(ws, ['registry', 'promote', 'iris', 'x', '--stage', 'Staging'], /Invalid model version 'x'/);
-  await fails(ws, ['registry', 'promote', 'iris', '1', '--stage', 'Prod'], /Invalid Model Version stage: Prod/);
+  const prod = await fails(ws, ['registry', 'promote', 'iris', '1', '--stage', 'Prod'], /Invalid Model Version stage: Prod/);
+  assert.equal(prod.out, '', 'validated before any gate is printed (no "no policy gates" line)');
+  const alias = await fails(ws, ['registry', 'alias', 'iris', '1', 'bad alias'], /Invalid alias 'bad alias'/);
+  assert.equal(alias.out, '');
+  assert.deepEqual(stages(await show(ws)), { 1: 'None', 2: 'None' });
+});
+
+test('without $USER / $USERNAME the audit trail names the OS user', async () => {
+  const ws = await workspace();
+  const r = await mlops(ws, ['registry', 'promote', 'iris', '1', '--stage', 'Staging'], { USER: '', USERNAME: '' });
+  assert.equal(r.code, 0, r.err);
+  assert.equal((await mlops(ws, ['registry', 'alias', 'iris', '1', 'champion'], { USER: 'carol' })).code, 0);
+  assert.deepEqual((await show(ws)).audit.slice(-2).map(a => a.user_id), [os.userInfo().username, 'carol']);
 });
 
 test('push --dry-run prints the plan and changes nothing; push then creates the version, auth from the environment', async () => {
@@ -147,6 +160,11 @@ test('push --dry-run prints the plan and changes nothing; push then creates the 
   servers.push(remote);
   const env = { MLFLOW_TRACKING_TOKEN: 'env-token' };
   const args = ['registry', 'push', 'iris', '1', '--to', remote.url, '--stage', 'Production', '--alias', 'champion'];
+  const ungated = await fails(ws, [...args, '--dry-run'], /^mlops: INVALID_STATE: Cannot push iris version 1 as Production: locally it is None\. Promote it locally first, where the policy's gates run \(mlops registry promote iris 1 --stage Production\)/, env);
+  assert.equal(ungated.out, '');
+  await ok(ws, 'registry', 'promote', 'iris', '1', '--stage', 'Production');
+  await fails(ws, [...args, '--dry-run'], /Cannot push iris version 1 with alias @champion: locally @champion is not set\. Promote it locally first/, env);
+  await ok(ws, 'registry', 'alias', 'iris', '1', 'champion');
   const dry = await mlops(ws, [...args, '--dry-run'], env);
   assert.equal(dry.code, 0, dry.err);
   const lines = dry.out.trimEnd().split('\n');
@@ -171,4 +189,21 @@ test('push --dry-run prints the plan and changes nothing; push then creates the 
   const local = (await show(ws)).versions.find(v => v.version === '1')!;
   assert.equal(local.tags.find(t => t.key === `mlops.pushed.127.0.0.1:${remote.info.port}`)?.value, '1');
   assert.match((await mlops(ws, args, env)).out, /\(already there\)/);
+});
+
+test('push v2 (Staging locally, failing the Production gate): Production is refused; with no --stage/--alias its local stage goes', async () => {
+  const ws = await workspace();
+  const remote = await startTestServer();
+  servers.push(remote);
+  await ok(ws, 'registry', 'promote', 'iris', '2', '--stage', 'Staging');
+  await fails(ws, ['registry', 'promote', 'iris', '2', '--stage', 'Production'], /blocked by the policy/);
+  await fails(ws, ['registry', 'push', 'iris', '2', '--to', remote.url, '--stage', 'Production', '--alias', 'champion'],
+    /^mlops: INVALID_STATE: Cannot push iris version 2 as Production: locally it is Staging\. Promote it locally first/);
+  assert.equal(remote.engine.registry.searchModels({}).registered_models.length, 0, 'nothing reached the remote');
+  const plan = await ok(ws, 'registry', 'push', 'iris', '2', '--to', remote.url, '--dry-run');
+  assert.match(plan, /^ {2}- transition to Staging \(new version\)$/m);
+  assert.doesNotMatch(plan, /set alias/);
+  await ok(ws, 'registry', 'push', 'iris', '2', '--to', remote.url);
+  const [mv] = remote.engine.registry.searchVersions({ filter: "name='iris'" }).model_versions;
+  assert.deepEqual([mv.current_stage, mv.aliases], ['Staging', []]);
 });

@@ -69,8 +69,19 @@ test('init creates .mlops/tracking.db and says where', () => {
   assert.ok(fs.statSync(path.join(ws, '.mlops', 'artifacts')).isDirectory());
 });
 
+test('without a store, read and write commands say to run init and create nothing; init creates it', () => {
+  const ws = tempWorkspace();
+  for (const args of [['experiments', 'list'], ['runs', 'list'], ['experiments', 'create', 'x'], ['log', 'metric', 'r', 'k', '1']]) {
+    fails(ws, args, /no tracking store at .*tracking\.db: run `mlops init`/);
+    assert.equal(fs.existsSync(path.join(ws, '.mlops')), false, `${args.join(' ')} created .mlops/`);
+  }
+  assert.match(ok(ws, 'init'), /initialised .*tracking\.db/);
+  assert.ok(fs.existsSync(path.join(ws, '.mlops', 'tracking.db')));
+});
+
 test('experiments create prints the id; list shows it, as text and as JSON', () => {
   const ws = tempWorkspace();
+  ok(ws, 'init');
   const id = ok(ws, 'experiments', 'create', 'cli-exp').trim();
   assert.match(id, /^\d+$/);
   assert.match(ok(ws, 'experiments', 'list'), new RegExp(`^\\s*${id}\\s+cli-exp\\s+runs=0$`, 'm'));

@@ -1,5 +1,6 @@
 // Lineage captured when a version is registered: source run, its params and metrics, dataset digests,
 // git state, and the ONNX signature when the artifact is ONNX (read with onnxruntime-node).
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/store';
 import type { ArtifactsService } from '../tracking/artifacts';
@@ -21,6 +22,18 @@ export function resolveSource(store: Store, source: string): { storage: string; 
     if (m) return { storage: m.info.artifact_uri, runId: m.info.source_run_id };
   }
   return { storage: source };
+}
+
+/**
+ * Why a version registered from `source` cannot be READY (its FAILED_REGISTRATION status_message), or undefined
+ * when the source exists — or lives outside this engine's reach (s3://…), where it cannot be checked.
+ */
+export function missingSource(store: Store, artifacts: ArtifactsService, source: string, resolved: { storage: string; runId?: string }): string | undefined {
+  if (/^runs:\//.test(source) && resolved.runId && !store.runs.get(resolved.runId)) return `Source ${source} does not exist: there is no run ${resolved.runId}.`;
+  if (/^models:\/m-/.test(source) && resolved.storage === source) return `Source ${source} does not exist: there is no such logged model.`;
+  let dir: string;
+  try { dir = artifacts.localDir(resolved.storage); } catch { return undefined; }
+  return fs.existsSync(dir) ? undefined : `Source ${source} does not exist: nothing at ${resolved.storage}.`;
 }
 
 /** Input/output names, element types and shapes, read by loading the model into ONNX Runtime. */

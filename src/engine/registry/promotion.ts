@@ -5,7 +5,8 @@ import type { AuditEntry, GateResult, MetricValue, ModelVersion, Stage } from '.
 import type { RegistryService } from './registry';
 import { checkStage } from './registry';
 import { PolicyError, evaluateGates, loadPolicy, rulesFor, type GateContext, type Policy } from './policy';
-import { toNumber } from '../store/values';
+import { toNumber } from '../../shared/dto';
+import { auditUser } from './auditUser';
 
 export interface Target {
   stage?: Stage;
@@ -32,6 +33,14 @@ export function checkAlias(alias: string): string {
     throw invalid(`Invalid alias '${alias}': at most 255 letters, digits, '_' and '-', not 'latest' and not of the form v<number>`);
   }
   return alias;
+}
+
+/** One target, checked: a known stage (canonical case) or a valid alias name, never both. */
+export function checkTarget(t: { stage?: string; alias?: string }): Target {
+  if (t.stage && t.alias) throw invalid("Specify either a stage or an alias, not both.");
+  if (t.stage) return { stage: checkStage(t.stage) };
+  if (t.alias !== undefined) return { alias: checkAlias(t.alias) };
+  throw invalid('Specify a stage or an alias.');
 }
 
 export class PromotionService {
@@ -70,8 +79,9 @@ export class PromotionService {
   }
 
   /** Evaluates the policy's gates for moving `version` to the target (no changes). */
-  evaluate(name: string, version: number, target: Target): GateResult[] {
-    return evaluateGates(rulesFor(this.policy(), target), this.gateContext(name, version, target));
+  evaluate(name: string, version: number, target: { stage?: string; alias?: string }): GateResult[] {
+    const t = checkTarget(target);
+    return evaluateGates(rulesFor(this.policy(), t), this.gateContext(name, version, t));
   }
 
   /** The workspace policy; a broken one is the caller's input error (400 naming file:line:col), not a server fault. */
@@ -85,6 +95,11 @@ export class PromotionService {
   }
 
   private gate(name: string, version: number, target: Target, opts: PromoteOptions): GateResult[] {
+    const row = this.registry.versionRow(name, version);
+    if (row.status !== 'READY' && (target.alias !== undefined || target.stage === 'Staging' || target.stage === 'Production')) {
+      throw invalidState(`${name} version ${version} cannot be promoted to ${label(target)}: it is ${row.status}` +
+        `${row.status_message ? ` (${row.status_message})` : ''}. Register a version from a source that exists.`);
+    }
     const gates = this.evaluate(name, version, target);
     const failed = gates.filter(g => !g.passed);
     if (failed.length && !opts.override) {
@@ -104,12 +119,12 @@ export class PromotionService {
       if (opts.archiveExisting && (stage === 'Staging' || stage === 'Production')) {
         for (const other of this.repo.inStage(name, stage).filter(v => v !== version)) {
           this.repo.setStage(name, other, 'Archived', now);
-          this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(other), action: 'transition', target: `stage:${stage}`, from: stage, to: 'Archived', reason: `archived by promotion of version ${version}`, gates: [], overridden: false });
+          this.repo.audit({ time: now, user_id: auditUser(opts.user), name, version: String(other), action: 'transition', target: `stage:${stage}`, from: stage, to: 'Archived', reason: `archived by promotion of version ${version}`, gates: [], overridden: false });
         }
       }
       this.repo.setStage(name, version, stage, now);
       this.repo.touchModel(name, now);
-      this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(version), action: 'transition', target: `stage:${stage}`, from: row.current_stage, to: stage,
+      this.repo.audit({ time: now, user_id: auditUser(opts.user), name, version: String(version), action: 'transition', target: `stage:${stage}`, from: row.current_stage, to: stage,
         reason: opts.reason ?? '', gates, overridden: gates.some(g => !g.passed) });
     });
     this.store.changed('registry', name);
@@ -125,7 +140,7 @@ export class PromotionService {
       const now = Date.now();
       this.repo.setAlias(name, alias, version);
       this.repo.touchModel(name, now);
-      this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(version), action: 'alias', target: `alias:${alias}`,
+      this.repo.audit({ time: now, user_id: auditUser(opts.user), name, version: String(version), action: 'alias', target: `alias:${alias}`,
         ...(prev !== undefined ? { from: String(prev) } : {}), to: String(version), reason: opts.reason ?? '', gates, overridden: gates.some(g => !g.passed) });
     });
     this.store.changed('registry', name);
@@ -137,14 +152,15 @@ export class PromotionService {
       this.registry.getModel(name);
       const prev = this.repo.aliasVersion(name, alias);
       if (prev === undefined || !this.repo.deleteAlias(name, alias)) throw notFound(`Registered model alias ${alias} not found.`);
-      this.repo.audit({ time: Date.now(), user_id: opts.user ?? '', name, version: String(prev), action: 'remove_alias', target: `alias:${alias}`, from: String(prev), reason: opts.reason ?? '', gates: [], overridden: false });
+      this.repo.audit({ time: Date.now(), user_id: auditUser(opts.user), name, version: String(prev), action: 'remove_alias', target: `alias:${alias}`, from: String(prev), reason: opts.reason ?? '', gates: [], overridden: false });
     });
     this.store.changed('registry', name);
   }
 
   /** Makes the previous holder of the stage (default Production) or alias current again; recorded in the audit trail. */
   rollback(name: string, target: Target, opts: PromoteOptions = {}): PromoteResult {
-    const t: Target = target.alias ? { alias: target.alias } : { stage: checkStage(target.stage ?? 'Production') };
+    if (target.stage && target.alias) throw invalid('Roll back either a stage or an alias, not both.');
+    const t: Target = target.alias ? { alias: checkAlias(target.alias) } : { stage: checkStage(target.stage || 'Production') };
     this.registry.getModel(name);
     const current = t.stage ? this.repo.inStage(name, t.stage)[0] : this.repo.aliasVersion(name, t.alias!);
     const previous = this.previousHolders(name, t, current)[0];
@@ -154,16 +170,16 @@ export class PromotionService {
       if (t.stage) {
         if (current !== undefined) {
           this.repo.setStage(name, current, 'Archived', now);
-          this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(current), action: 'transition', target: label(t), from: t.stage, to: 'Archived',
+          this.repo.audit({ time: now, user_id: auditUser(opts.user), name, version: String(current), action: 'transition', target: label(t), from: t.stage, to: 'Archived',
             reason: `archived by rollback to version ${previous}`, gates: [], overridden: false });
         }
         const from = this.registry.versionRow(name, previous).current_stage;
         this.repo.setStage(name, previous, t.stage, now);
-        this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(previous), action: 'rollback', target: label(t), from, to: t.stage,
+        this.repo.audit({ time: now, user_id: auditUser(opts.user), name, version: String(previous), action: 'rollback', target: label(t), from, to: t.stage,
           reason: opts.reason ?? (current !== undefined ? `rollback from version ${current}` : 'rollback'), gates: [], overridden: false });
       } else {
         this.repo.setAlias(name, t.alias!, previous);
-        this.repo.audit({ time: now, user_id: opts.user ?? '', name, version: String(previous), action: 'rollback', target: label(t),
+        this.repo.audit({ time: now, user_id: auditUser(opts.user), name, version: String(previous), action: 'rollback', target: label(t),
           ...(current !== undefined ? { from: String(current) } : {}), to: String(previous), reason: opts.reason ?? 'rollback', gates: [], overridden: false });
       }
       this.repo.touchModel(name, now);

@@ -8,7 +8,8 @@ import { compileModelSearch, compileVersionSearch, MODEL_ATTRIBUTES, VERSION_ATT
 import type { VersionRow } from '../store/registryRepo';
 import { checkMaxResults, decodeToken, page } from '../tracking/paging';
 import { LIMITS, validateKey, validateValue } from '../tracking/validate';
-import { captureLineage, resolveSource } from './lineage';
+import { captureLineage, missingSource, resolveSource } from './lineage';
+import { auditUser } from './auditUser';
 
 export const STAGES: readonly Stage[] = ['None', 'Staging', 'Production', 'Archived'];
 
@@ -74,7 +75,7 @@ export class RegistryService {
     this.store.tx(() => {
       this.getModel(name);
       const now = Date.now();
-      this.repo.audit({ time: now, user_id: '', name, action: 'delete', target: '', reason: 'registered model deleted', gates: [], overridden: false });
+      this.repo.audit({ time: now, user_id: auditUser(), name, action: 'delete', target: '', reason: 'registered model deleted', gates: [], overridden: false });
       this.repo.deleteModel(name, now);
     });
     this.store.changed('registry', name);
@@ -135,15 +136,18 @@ export class RegistryService {
     const runId = req.runId || resolved.runId;
     if (req.runId && !this.store.runs.get(req.runId)) throw notFound(`Run with id=${req.runId} not found`);
     const lineage = await captureLineage(this.store, this.artifacts, resolved.storage, runId);
+    // As MLflow: a version is always created; one whose source is missing is FAILED_REGISTRATION, saying why.
+    const failure = missingSource(this.store, this.artifacts, req.source, resolved);
     const version = this.store.tx(() => {
       this.getModel(req.name);
       const v = this.repo.nextVersion(req.name);
       const now = Date.now();
       this.repo.insertVersion({ name: req.name, version: v, creation_time: now, last_updated_time: now, description: req.description ?? '', user_id: req.userId ?? '',
-        source: req.source, storage_location: resolved.storage, run_id: runId ?? null, run_link: req.runLink ?? null, status: 'READY', lineage: JSON.stringify(lineage) });
+        source: req.source, storage_location: resolved.storage, run_id: runId ?? null, run_link: req.runLink ?? null,
+        status: failure ? 'FAILED_REGISTRATION' : 'READY', status_message: failure ?? null, lineage: JSON.stringify(lineage) });
       for (const t of req.tags ?? []) this.repo.setVersionTag(req.name, v, t.key, t.value);
       this.repo.touchModel(req.name, now);
-      this.repo.audit({ time: now, user_id: req.userId ?? '', name: req.name, version: String(v), action: 'register', target: '', to: 'None', reason: '', gates: [], overridden: false });
+      this.repo.audit({ time: now, user_id: auditUser(req.userId), name: req.name, version: String(v), action: 'register', target: '', to: 'None', reason: failure ?? '', gates: [], overridden: false });
       return v;
     });
     this.store.changed('registry', req.name);
@@ -160,7 +164,7 @@ export class RegistryService {
     this.store.tx(() => {
       this.versionRow(name, version);
       this.repo.deleteVersion(name, version);
-      this.repo.audit({ time: Date.now(), user_id: '', name, version: String(version), action: 'delete', target: '', reason: '', gates: [], overridden: false });
+      this.repo.audit({ time: Date.now(), user_id: auditUser(), name, version: String(version), action: 'delete', target: '', reason: '', gates: [], overridden: false });
     });
     this.store.changed('registry', name);
   }

@@ -38,6 +38,12 @@ function hint(a: Answer): string {
   return '';
 }
 
+/** The remote has no mlflow-artifacts proxy: no such route (404 without MLflow's error body, 501, ENDPOINT_NOT_FOUND), or MLflow's own 503 "disabled due to the mlflow server running with `--no-serve-artifacts`". */
+function noProxy(a: Answer): boolean {
+  return a.code === 'ENDPOINT_NOT_FOUND' || a.status === 501 || (a.status === 404 && a.code !== 'RESOURCE_DOES_NOT_EXIST')
+    || (a.status === 503 && /serve-artifacts/.test(a.message));
+}
+
 export class RemoteClient {
   /** The remote's base URL without a trailing slash. */
   readonly base: string;
@@ -71,21 +77,40 @@ export class RemoteClient {
       url += `?${q}`;
     }
     const init = { method, headers: { 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : JSON.stringify(body) };
-    return this.send<T>(step, url, init, 120_000, beforeRetry);
+    return this.send<T>(step, url, init, 120_000, { beforeRetry });
   }
 
-  /** Uploads one file through the remote's mlflow-artifacts proxy (PUT is idempotent, so retries are safe). */
-  async upload(step: string, artifactPath: string, file: () => Promise<Blob>): Promise<void> {
+  /**
+   * Whether the remote serves the mlflow-artifacts proxy, from one read-only listing under `artifactPath`. No: a 404
+   * that is not MLflow's "no such resource", a 501, ENDPOINT_NOT_FOUND, or the 503 of `mlflow server --no-serve-artifacts`.
+   */
+  async hasArtifactProxy(step: string, artifactPath: string): Promise<boolean> {
+    const url = `${this.base}/api/2.0/mlflow-artifacts/artifacts?${new URLSearchParams({ path: artifactPath })}`;
+    return this.send<boolean>(step, url, { method: 'GET' }, 120_000, {
+      settle: a => (noProxy(a) ? false : a.code === 'RESOURCE_DOES_NOT_EXIST' ? true : undefined),
+    }).then(r => r !== false);
+  }
+
+  /**
+   * Uploads one file through the remote's mlflow-artifacts proxy (PUT is idempotent, so retries are safe);
+   * false when the remote answers that it has no proxy.
+   */
+  async upload(step: string, artifactPath: string, file: () => Promise<Blob>): Promise<boolean> {
     const url = `${this.base}/api/2.0/mlflow-artifacts/artifacts/${artifactPath.split('/').map(encodeURIComponent).join('/')}`;
-    await this.send(step, url, async () => ({ method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: await file() }), 3_600_000);
+    const r = await this.send<unknown>(step, url, async () => ({ method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: await file() }), 3_600_000,
+      { settle: a => (noProxy(a) ? false : undefined) });
+    return r !== false;
   }
 
+  /** `settle` turns a failed answer into a result (never retried); `beforeRetry` may end the call before a retry. */
   private async send<T>(step: string, url: string, init: RequestInit | (() => Promise<RequestInit>), timeoutMs: number,
-    beforeRetry?: () => Promise<T | undefined>): Promise<T> {
+    { beforeRetry, settle }: { beforeRetry?: () => Promise<T | undefined>; settle?: (a: Answer) => T | undefined } = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const req = typeof init === 'function' ? await init() : init;
       const a = await this.once(url, req, timeoutMs);
       if (a.ok) return a.json as T;
+      const settled = settle?.(a);
+      if (settled !== undefined) return settled;
       if (!TRANSIENT.has(a.status) || attempt >= this.retry.tries) {
         const detail = a.status === 0 ? `cannot reach ${this.base}: ${a.message}` : `HTTP ${a.status} ${a.code}: ${a.message}${hint(a)}`;
         throw new RemoteError(this.base, step, a.status, a.code, detail, attempt);

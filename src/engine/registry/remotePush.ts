@@ -1,13 +1,15 @@
 // Pushes a local model version to a remote MLflow registry over its REST API: registered model, artifacts
-// through the remote's mlflow-artifacts proxy, the version (tagged with its local origin on create, so a
-// re-push finds it instead of duplicating it), then stage and alias. Idempotent and resumable.
+// through the remote's mlflow-artifacts proxy (or, when it has none, a reference to where they are), the version
+// (tagged with its local origin on create, so a re-push finds it instead of duplicating it), then the stage and
+// aliases it holds locally. Idempotent and resumable.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Engine } from '../engine';
-import type { KeyValue, Lineage, ModelVersion, RegisteredModel, Stage } from '../../shared/dto';
-import { checkStage, parseVersion } from './registry';
-import { checkAlias } from './promotion';
+import type { KeyValue, Lineage, ModelVersion, RegisteredModel } from '../../shared/dto';
+import { parseVersion } from './registry';
+import { pushTargets } from './pushTargets';
 import { DEFAULT_RETRY, RemoteClient, RemoteError, type RemoteTarget, type RetryPolicy } from './remoteClient';
 
 export const SOURCE_TAG = 'mlops.source_version';
@@ -17,8 +19,10 @@ export interface PushOptions {
   name: string;
   version: number | string;
   remote: RemoteTarget;
+  /** Must be the version's local stage (promote locally first); with no stage and no aliases, the local stage and aliases are pushed. */
   stage?: string;
-  alias?: string;
+  /** Each must be held by the version locally. */
+  aliases?: string[];
   /** Plan only: reads the remote, changes nothing there or locally. */
   dryRun?: boolean;
   /** Called with each step as it starts (or, in a dry run, as it is planned). */
@@ -34,6 +38,8 @@ export interface PushReport {
   /** True when this push created the remote version (or, in a dry run, would). */
   created: boolean;
   uploadedFiles: number;
+  /** How the remote version gets its artifacts: uploaded through the proxy, or a reference to the local ones (null: reused). */
+  artifacts: 'upload' | 'reference' | null;
   steps: string[];
   dryRun: boolean;
 }
@@ -135,18 +141,19 @@ export const pushedTagKey = (remoteHost: string) => `${PUSHED_TAG_PREFIX}${remot
 export async function pushVersion(engine: Engine, opts: PushOptions): Promise<PushReport> {
   const { name } = opts;
   const version = parseVersion(opts.version);
-  const stage: Stage | undefined = opts.stage ? checkStage(opts.stage) : undefined;
-  const alias = opts.alias ? checkAlias(opts.alias) : undefined;
+  const model = engine.registry.getModel(name);
+  const mv = engine.registry.getVersion(name, version);
+  const { stage, aliases } = pushTargets(model, mv, opts);
   const dry = !!opts.dryRun;
   const client = new RemoteClient(opts.remote, { ...DEFAULT_RETRY, ...opts.retry });
 
-  const model = engine.registry.getModel(name);
-  const mv = engine.registry.getVersion(name, version);
   const lineage = engine.registry.lineage(name, version);
-  const storage = engine.artifacts.localDir(engine.registry.downloadUri(name, version));
-  const files = listFiles(storage);
+  const location = engine.registry.downloadUri(name, version);
+  let storage: string | undefined;
+  try { storage = engine.artifacts.localDir(location); } catch { /* s3://… and other stores this engine does not hold */ }
+  const files = storage ? listFiles(storage) : [];
   const source = `${path.resolve(engine.workspace)}:${name}:${version}`;
-  const report: PushReport = { remote: client.base, remoteName: name, remoteVersion: null, created: false, uploadedFiles: 0, steps: [], dryRun: dry };
+  const report: PushReport = { remote: client.base, remoteName: name, remoteVersion: null, created: false, uploadedFiles: 0, artifacts: null, steps: [], dryRun: dry };
   const step = (s: string) => { report.steps.push(s); opts.onStep?.(s); };
 
   // 1. The registered model, with the local description and tags.
@@ -170,20 +177,17 @@ export async function pushVersion(engine: Engine, opts: PushOptions): Promise<Pu
     }
   }
 
-  // 2. The version: reuse the one an earlier push created, else upload the artifacts and create it, tagged on create.
+  // 2. The version: reuse the one an earlier push created, else upload the artifacts (or reference them) and create it, tagged on create.
   let remote = existingModel ? await findPushed(client, name, source) : undefined;
   if (remote) {
     step(`reuse remote version ${remote.version} (${SOURCE_TAG}=${source})`);
   } else {
-    const dest = `mlops-pushed/${segment(name)}/${version}/${files.length ? await contentHash(files) : crypto.randomUUID().replace(/-/g, '')}`;
-    const remoteSource = `mlflow-artifacts:/${dest}${fs.existsSync(storage) && fs.statSync(storage).isFile() ? `/${files[0].rel}` : ''}`;
-    const bytes = files.reduce((n, f) => n + f.size, 0);
-    step(`upload ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(bytes)}) to mlflow-artifacts:/${dest}`);
-    if (!dry) {
-      for (const f of files) {
-        await client.upload(`upload ${f.rel}`, `${dest}/${f.rel}`, () => fs.openAsBlob(f.abs));
-        report.uploadedFiles++;
-      }
+    let remoteSource = await uploadArtifacts(client, name, version, storage, files, report, step);
+    if (remoteSource === undefined) {
+      // Where the artifacts are, as an absolute URI the remote's clients can read when they share the store.
+      remoteSource = storage ? pathToFileURL(storage).href : location;
+      report.artifacts = 'reference';
+      step(`reference ${remoteSource} instead of uploading: ${storage ? `${client.base} has no mlflow-artifacts proxy` : 'the artifacts are not in the local store'}`);
     }
     step(`create version with source ${remoteSource}`);
     report.created = true;
@@ -196,7 +200,7 @@ export async function pushVersion(engine: Engine, opts: PushOptions): Promise<Pu
   report.remoteVersion = remote?.version ?? null;
   const which = remote ? `version ${remote.version}` : 'new version';
 
-  // 3. Stage and alias on the remote.
+  // 3. The stage and aliases the version holds locally, on the remote.
   if (stage && remote?.current_stage !== stage) {
     step(`transition to ${stage} (${which})`);
     if (!dry) {
@@ -204,7 +208,7 @@ export async function pushVersion(engine: Engine, opts: PushOptions): Promise<Pu
         { name, version: remote!.version, stage, archive_existing_versions: true })).model_version ?? remote;
     }
   }
-  if (alias && !(remote?.aliases ?? []).includes(alias)) {
+  for (const alias of aliases.filter(a => !(remote?.aliases ?? []).includes(a))) {
     step(`set alias ${alias} (${which})`);
     if (!dry) await client.call(`set alias ${alias} on ${name} ${which}`, 'POST', 'registered-models/alias', { name, alias, version: remote!.version });
   }
@@ -217,4 +221,26 @@ export async function pushVersion(engine: Engine, opts: PushOptions): Promise<Pu
     if (!dry) engine.registry.setVersionTag(name, version, key, value);
   }
   return report;
+}
+
+/**
+ * Uploads the local artifacts through the remote's mlflow-artifacts proxy into a folder named by their content;
+ * answers the remote source URI, or undefined when there is nothing local to upload or the remote has no proxy.
+ */
+async function uploadArtifacts(client: RemoteClient, name: string, version: number, storage: string | undefined, files: LocalFile[],
+  report: PushReport, step: (s: string) => void): Promise<string | undefined> {
+  if (!storage) return undefined;
+  const folder = `mlops-pushed/${segment(name)}`;
+  if (!await client.hasArtifactProxy(`check the mlflow-artifacts proxy of ${client.base}`, folder)) return undefined;
+  const dest = `${folder}/${version}/${files.length ? await contentHash(files) : crypto.randomUUID().replace(/-/g, '')}`;
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  step(`upload ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(bytes)}) to mlflow-artifacts:/${dest}`);
+  report.artifacts = 'upload';
+  if (!report.dryRun) {
+    for (const f of files) {
+      if (!await client.upload(`upload ${f.rel}`, `${dest}/${f.rel}`, () => fs.openAsBlob(f.abs))) return undefined;
+      report.uploadedFiles++;
+    }
+  }
+  return `mlflow-artifacts:/${dest}${fs.existsSync(storage) && fs.statSync(storage).isFile() ? `/${files[0].rel}` : ''}`;
 }

@@ -62,10 +62,10 @@ export class RegistryRepo {
       'SELECT max(v) FROM (SELECT max(version) AS v FROM model_versions WHERE name = ? UNION ALL SELECT max(version) FROM registry_audit WHERE name = ?)',
     ).pluck().get(name, name) as number | null) ?? 0) + 1;
   }
-  insertVersion(v: Omit<VersionRow, 'current_stage' | 'status_message'>): void {
+  insertVersion(v: Omit<VersionRow, 'current_stage'>): void {
     this.db.prepare(
-      `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, source, storage_location, run_id, run_link, status, lineage)
-       VALUES (@name, @version, @creation_time, @last_updated_time, @description, @user_id, @source, @storage_location, @run_id, @run_link, @status, @lineage)`).run(v);
+      `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, source, storage_location, run_id, run_link, status, status_message, lineage)
+       VALUES (@name, @version, @creation_time, @last_updated_time, @description, @user_id, @source, @storage_location, @run_id, @run_link, @status, @status_message, @lineage)`).run(v);
   }
   versionRow(name: string, version: number): VersionRow | undefined {
     return this.db.prepare('SELECT * FROM model_versions WHERE name = ? AND version = ?').get(name, version) as VersionRow | undefined;

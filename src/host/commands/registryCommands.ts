@@ -1,5 +1,6 @@
 // Registry commands: register, promote (gates shown before confirming), aliases, archive, rollback,
 // lineage, push to a remote MLflow registry. Each accepts tree nodes or plain arguments (API/tests).
+import os from 'node:os';
 import * as vscode from 'vscode';
 import type { Extension } from '../extensionMain';
 import type { FileInfo, GateResult, ModelVersion, RegisteredModel } from '../../shared/dto';
@@ -22,6 +23,18 @@ function versionRef(arg: unknown): VersionRef | undefined {
   return undefined;
 }
 const targetLabel = (t: Target) => (t.stage ? t.stage : `@${t.alias}`);
+
+/** Who the audit trail names for actions taken here: the OS user VS Code runs as. */
+function hostUser(): string | undefined {
+  try { return os.userInfo().username; } catch { return undefined; }
+}
+
+/** What a push sets on the remote: the given stage/aliases, else the version's local stage (unless None) and aliases. */
+function pushTargets(mv: ModelVersion, given?: { stage?: string; alias?: string; aliases?: string[] }): { stage?: string; aliases: string[] } {
+  const aliases = [...(given?.aliases ?? []), ...(given?.alias ? [given.alias] : [])];
+  if (given?.stage || aliases.length) return { stage: given?.stage, aliases };
+  return { stage: mv.current_stage !== 'None' ? mv.current_stage : undefined, aliases: mv.aliases };
+}
 
 export function registerRegistryCommands(ext: Extension): void {
   const reg = (id: string, fn: (...a: any[]) => unknown) => ext.context.subscriptions.push(registerCommand(id, ext.out, fn));
@@ -92,7 +105,7 @@ export function registerRegistryCommands(ext: Extension): void {
         override = true;
       }
     }
-    const r = await h.call<{ model_version: ModelVersion; gates: GateResult[] }>('POST', '/api/2.0/mlops/registry/promote', { ...ref, ...target, override, reason });
+    const r = await h.call<{ model_version: ModelVersion; gates: GateResult[] }>('POST', '/api/2.0/mlops/registry/promote', { ...ref, ...target, override, reason, user: hostUser() });
     void vscode.window.showInformationMessage(`MLOps: ${ref.name} v${ref.version} → ${targetLabel(target)}${override && failed.length ? ' (gates overridden)' : ''}`);
     return r;
   });
@@ -109,12 +122,12 @@ export function registerRegistryCommands(ext: Extension): void {
     if (!ref) throw new Error('Select a model version in the Models view');
     const aliases = node && 'kind' in node && node.kind === 'version' ? node.version.aliases : [];
     alias ??= aliases.length === 1 ? aliases[0] : await vscode.window.showQuickPick(aliases, { title: 'Remove which alias?' });
-    if (alias) await (await http()).call('DELETE', 'registered-models/alias', { name: ref.name, alias });
+    if (alias) await (await http()).call('DELETE', 'registered-models/alias', { name: ref.name, alias, user: hostUser() });
   });
   reg('mlops.model.archive', async (arg?: unknown) => {
     const ref = versionRef(arg);
     if (!ref) throw new Error('Select a model version in the Models view');
-    return (await http()).call('POST', 'model-versions/transition-stage', { ...ref, stage: 'Archived', archive_existing_versions: false });
+    return (await http()).call('POST', 'model-versions/transition-stage', { ...ref, stage: 'Archived', archive_existing_versions: false, user: hostUser() });
   });
   reg('mlops.model.rollback', async (arg?: unknown, given?: Target & { reason?: string }) => {
     const n = arg as ModelNode | { name: string } | undefined;
@@ -128,7 +141,7 @@ export function registerRegistryCommands(ext: Extension): void {
       if (!pick) return;
       target = pick.t;
     }
-    const r = await (await http()).call<{ model_version: ModelVersion }>('POST', '/api/2.0/mlops/registry/rollback', { name, ...target, reason: given?.reason });
+    const r = await (await http()).call<{ model_version: ModelVersion }>('POST', '/api/2.0/mlops/registry/rollback', { name, ...target, reason: given?.reason, user: hostUser() });
     void vscode.window.showInformationMessage(`MLOps: ${name} ${targetLabel(target)} is version ${r.model_version.version} again`);
     return r;
   });
@@ -153,17 +166,23 @@ export function registerRegistryCommands(ext: Extension): void {
       if (user && password) { await ext.context.secrets.store(REMOTE_USER, user); await ext.context.secrets.store(REMOTE_PASSWORD, password); }
     }
   });
-  reg('mlops.model.push', async (arg?: unknown, given?: { remote?: string; stage?: string; alias?: string; confirm?: boolean }) => {
+  reg('mlops.model.push', async (arg?: unknown, given?: { remote?: string; stage?: string; alias?: string; aliases?: string[]; confirm?: boolean }) => {
     const ref = versionRef(arg);
     if (!ref) throw new Error('Select a model version in the Models view');
     const remote = given?.remote ?? vscode.workspace.getConfiguration('mlops').get<string>('remote.uri', '');
     if (!remote) throw new Error('Set mlops.remote.uri (and "MLOps: Set Remote Registry Credentials") first');
     const [token, username, password] = await Promise.all([REMOTE_TOKEN, REMOTE_USER, REMOTE_PASSWORD].map(k => ext.context.secrets.get(k)));
     const h = await http();
-    const body = { ...ref, remote_uri: remote, stage: given?.stage, alias: given?.alias, token, username, password };
+    // Only what the version holds locally (its gates ran on local promotion); the engine refuses anything else.
+    const { model_version: mv } = await h.call<{ model_version: ModelVersion }>('GET', 'model-versions/get', ref);
+    const { stage, aliases } = pushTargets(mv, given);
+    const body = { ...ref, remote_uri: remote, stage, aliases, token, username, password };
     const plan = await h.call<{ steps: string[] }>('POST', '/api/2.0/mlops/registry/push', { ...body, dry_run: true });
     if (given?.confirm !== false) {
-      const ok = await vscode.window.showInformationMessage(`Push ${ref.name} v${ref.version} to ${remote}?`, { modal: true, detail: plan.steps.join('\n') }, 'Push');
+      const sets = [stage ? `stage ${stage}` : '', ...aliases.map(a => `alias @${a}`)].filter(Boolean);
+      const summary = sets.length ? `Sets on the remote: ${sets.join(', ')} (as held locally).`
+        : `Sets no stage or alias on the remote: v${ref.version} is in stage None locally and holds no alias.`;
+      const ok = await vscode.window.showInformationMessage(`Push ${ref.name} v${ref.version} to ${remote}?`, { modal: true, detail: `${summary}\n\n${plan.steps.join('\n')}` }, 'Push');
       if (ok !== 'Push') return;
     }
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: pushing ${ref.name} v${ref.version} to ${remote}` },

@@ -24,8 +24,8 @@ export const searchModels: Handler = ({ engine, d }) =>
 export const latestVersions: Handler = ({ engine, d }) => ({ model_versions: engine.registry.latestVersions(d.reqStr('name'), d.strList('stages')) });
 export const setModelTag: Handler = ({ engine, d }) => { engine.registry.setModelTag(d.reqStr('name'), d.reqStr('key'), d.str('value') ?? ''); return {}; };
 export const deleteModelTag: Handler = ({ engine, d }) => { engine.registry.deleteModelTag(d.reqStr('name'), d.reqStr('key')); return {}; };
-export const setAlias: Handler = ({ engine, d }) => { engine.promotion.setAlias(d.reqStr('name'), d.reqStr('alias'), version(d)); return {}; };
-export const deleteAlias: Handler = ({ engine, d }) => { engine.promotion.deleteAlias(d.reqStr('name'), d.reqStr('alias')); return {}; };
+export const setAlias: Handler = ({ engine, d }) => { engine.promotion.setAlias(d.reqStr('name'), d.reqStr('alias'), version(d), { user: d.str('user') }); return {}; };
+export const deleteAlias: Handler = ({ engine, d }) => { engine.promotion.deleteAlias(d.reqStr('name'), d.reqStr('alias'), { user: d.str('user') }); return {}; };
 export const getByAlias: Handler = ({ engine, d }) => ({ model_version: engine.registry.byAlias(d.reqStr('name'), d.reqStr('alias')) });
 
 export const createVersion: Handler = async ({ engine, d }) => ({
@@ -36,7 +36,8 @@ export const createVersion: Handler = async ({ engine, d }) => ({
 });
 export const updateVersion: Handler = ({ engine, d }) => ({ model_version: engine.registry.updateVersion(d.reqStr('name'), version(d), d.str('description') ?? '') });
 export const transitionStage: Handler = ({ engine, d }) => ({
-  model_version: engine.promotion.transition(d.reqStr('name'), version(d), d.reqStr('stage'), { archiveExisting: d.bool('archive_existing_versions') ?? false }).model_version,
+  model_version: engine.promotion.transition(d.reqStr('name'), version(d), d.reqStr('stage'),
+    { archiveExisting: d.bool('archive_existing_versions') ?? false, user: d.str('user') }).model_version,
 });
 export const deleteVersion: Handler = ({ engine, d }) => { engine.registry.deleteVersion(d.reqStr('name'), version(d)); return {}; };
 export const getVersion: Handler = ({ engine, d }) => ({ model_version: engine.registry.getVersion(d.reqStr('name'), version(d)) });
@@ -63,10 +64,11 @@ export const lineage: Handler = ({ engine, d }) => {
   return { model_version: engine.registry.getVersion(name, v), lineage: engine.registry.lineage(name, v), audit: engine.promotion.audit(name).filter(e => e.version === String(v)) };
 };
 export const runVersions: Handler = ({ engine, d }) => ({ versions: engine.store.registry.versionsOfRuns(d.strList('run_ids')) });
-/** Pushes a local version to a remote MLflow registry; answers the PushReport (the plan when dry_run). */
+/** Pushes a local version to a remote MLflow registry; answers the PushReport (the plan when dry_run). `alias` and/or `aliases`. */
 export const push: Handler = async ({ engine, d }) => ({
   ...await pushVersion(engine, {
-    name: d.reqStr('name'), version: version(d), stage: d.str('stage') || undefined, alias: d.str('alias') || undefined, dryRun: d.bool('dry_run') ?? false,
+    name: d.reqStr('name'), version: version(d), stage: d.str('stage') || undefined, aliases: [...d.strList('aliases'), d.str('alias') ?? ''].filter(Boolean),
+    dryRun: d.bool('dry_run') ?? false,
     remote: { uri: d.reqStr('remote_uri'), token: d.str('token') || undefined, username: d.str('username') || undefined, password: d.str('password') || undefined },
   }),
 });

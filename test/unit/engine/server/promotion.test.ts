@@ -3,6 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../helpers/workspace';
 import { fails, ok } from '../../../helpers/replies';
@@ -227,5 +228,59 @@ describe('rollback and the audit trail', () => {
     const ids = (await audit('rb')).map(e => e.id);
     assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
     await fails(f.s.call('GET', `${REG}/audit?name=nope`), 404, 'RESOURCE_DOES_NOT_EXIST');
+  });
+});
+
+describe('inconsistent input, the audit user, failed registrations', () => {
+  const { f, model, stages, audit } = fixture();
+
+  test('evaluate refuses an unknown stage or an invalid alias (400) instead of answering "no gates"', async () => {
+    await model('chk', f.low);
+    await fails(f.s.call('POST', `${REG}/evaluate`, { name: 'chk', version: '1', stage: 'Bogus' }), 400, 'INVALID_PARAMETER_VALUE', /Invalid Model Version stage: Bogus/);
+    await fails(f.s.call('POST', `${REG}/evaluate`, { name: 'chk', version: '1', alias: 'bad alias' }), 400, 'INVALID_PARAMETER_VALUE', /Invalid alias 'bad alias'/);
+    await fails(f.s.call('POST', `${REG}/promote`, { name: 'chk', version: '1', alias: 'bad alias' }), 400, 'INVALID_PARAMETER_VALUE', /Invalid alias/);
+    assert.deepEqual((await ok(f.s.call('POST', `${REG}/evaluate`, { name: 'chk', version: '1', stage: 'staging' }))).gates, [], 'a valid target without rules: no gates');
+  });
+
+  test('rollback given both a stage and an alias is 400 and changes nothing', async () => {
+    await model('both', f.low, f.high);
+    for (const v of ['1', '2']) {
+      await ok(f.s.call('POST', `${REG}/promote`, { name: 'both', version: v, stage: 'Production' }));
+      await ok(f.s.call('POST', `${REG}/promote`, { name: 'both', version: v, alias: 'champion' }));
+    }
+    const before = (await audit('both')).length;
+    await fails(f.s.call('POST', `${REG}/rollback`, { name: 'both', stage: 'Production', alias: 'champion' }), 400, 'INVALID_PARAMETER_VALUE', /either a stage or an alias, not both/);
+    await fails(f.s.call('POST', `${REG}/rollback`, { name: 'both', alias: 'bad alias' }), 400, 'INVALID_PARAMETER_VALUE', /Invalid alias/);
+    assert.deepEqual(await stages('both'), { 1: 'Archived', 2: 'Production' });
+    assert.equal((await ok(f.s.call('GET', 'registered-models/alias?name=both&alias=champion'))).model_version.version, '2');
+    assert.equal((await audit('both')).length, before);
+  });
+
+  test("without a user in the request the audit trail names the engine's OS user; a given user is kept", async () => {
+    const me = os.userInfo().username;
+    await model('who', f.low, f.high);
+    await ok(f.s.call('POST', `${REG}/promote`, { name: 'who', version: '1', stage: 'Staging' }));
+    await ok(f.s.call('POST', 'model-versions/transition-stage', { name: 'who', version: '2', stage: 'Staging' }));
+    await ok(f.s.call('POST', 'registered-models/alias', { name: 'who', alias: 'champion', version: '1' }));
+    await ok(f.s.call('DELETE', 'registered-models/alias', { name: 'who', alias: 'champion', user: 'bob' }));
+    await ok(f.s.call('POST', `${REG}/promote`, { name: 'who', version: '2', alias: 'champion', user: 'alice' }));
+    await ok(f.s.call('POST', `${REG}/rollback`, { name: 'who', stage: 'Staging' }));
+    const rows = (await audit('who')).map(e => `${e.action} ${e.user_id}`);
+    assert.deepEqual(rows, [`register ${me}`, `register ${me}`, `transition ${me}`, `transition ${me}`, `alias ${me}`, `remove_alias bob`, 'alias alice',
+      `transition ${me}`, `rollback ${me}`]);
+    assert.ok(me.length > 0);
+  });
+
+  test('a FAILED_REGISTRATION version cannot be promoted (400 INVALID_STATE naming why); it may still be archived', async () => {
+    await ok(f.s.call('POST', 'registered-models/create', { name: 'failed' }));
+    const mv = (await ok(f.s.call('POST', 'model-versions/create', { name: 'failed', source: '/nonexistent/path' }))).model_version;
+    assert.equal(mv.status, 'FAILED_REGISTRATION');
+    const why = /failed version 1 cannot be promoted to stage:Production: it is FAILED_REGISTRATION \(Source \/nonexistent\/path does not exist/;
+    await fails(f.s.call('POST', `${REG}/promote`, { name: 'failed', version: '1', stage: 'Production', override: true, reason: 'x' }), 400, 'INVALID_STATE', why);
+    await fails(f.s.call('POST', 'model-versions/transition-stage', { name: 'failed', version: '1', stage: 'Staging' }), 400, 'INVALID_STATE', /FAILED_REGISTRATION/);
+    await fails(f.s.call('POST', 'registered-models/alias', { name: 'failed', alias: 'champion', version: '1' }), 400, 'INVALID_STATE', /FAILED_REGISTRATION/);
+    assert.deepEqual(await stages('failed'), { 1: 'None' });
+    await ok(f.s.call('POST', 'model-versions/transition-stage', { name: 'failed', version: '1', stage: 'Archived' }));
+    assert.deepEqual(await stages('failed'), { 1: 'Archived' });
   });
 });

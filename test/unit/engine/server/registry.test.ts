@@ -193,6 +193,38 @@ describe('model-versions', () => {
     await fails(s.call('GET', '/api/2.0/mlops/registry/lineage?name=iris&version=7'), 404, 'RESOURCE_DOES_NOT_EXIST');
   });
 
+  test('lineage records git commit, branch and dirty state and the metrics at registration (the Models view tooltip shows them)', async () => {
+    const r = await modelRun(s, exp, { auc: 0.91, name: 'run-git', digest: 'beef01' });
+    for (const [key, value] of [['mlflow.source.git.commit', 'c0ffee1234567890'], ['mlflow.source.git.branch', 'main'], ['mlflow.source.git.dirty', 'true']]) {
+      await ok(s.call('POST', 'runs/set-tag', { run_id: r.run, key, value }));
+    }
+    await ok(s.call('POST', 'registered-models/create', { name: 'with-git' }));
+    await register(s, 'with-git', r);
+    await ok(s.call('POST', 'runs/log-metric', { run_id: r.run, key: 'auc', value: 0.5, timestamp: 1700000000009, step: 1 }));
+    const l = (await ok(s.call('GET', '/api/2.0/mlops/registry/lineage?name=with-git&version=1'))).lineage;
+    assert.deepEqual(l.git, { commit: 'c0ffee1234567890', branch: 'main', dirty: true });
+    assert.deepEqual(l.datasets.map((d: any) => d.digest), ['beef01']);
+    assert.deepEqual(l.run.metrics, { auc: 0.91 }, 'the metrics as they were at registration');
+  });
+
+  test('a source that does not exist gives a FAILED_REGISTRATION version whose status_message names it (MLflow shape)', async () => {
+    await ok(s.call('POST', 'registered-models/create', { name: 'broken' }));
+    const missingPath = (await ok(s.call('POST', 'model-versions/create', { name: 'broken', source: '/nonexistent/path' }))).model_version;
+    assert.deepEqual([missingPath.version, missingPath.status, missingPath.status_message],
+      ['1', 'FAILED_REGISTRATION', 'Source /nonexistent/path does not exist: nothing at /nonexistent/path.']);
+    const missingRun = (await ok(s.call('POST', 'model-versions/create', { name: 'broken', source: 'runs:/deadbeef/model' }))).model_version;
+    assert.deepEqual([missingRun.status, missingRun.status_message], ['FAILED_REGISTRATION', 'Source runs:/deadbeef/model does not exist: there is no run deadbeef.']);
+    const noArtifact = (await ok(s.call('POST', 'model-versions/create', { name: 'broken', source: `runs:/${a.run}/no-such-folder`, run_id: a.run }))).model_version;
+    assert.equal(noArtifact.status, 'FAILED_REGISTRATION');
+    assert.match(noArtifact.status_message, new RegExp(`^Source runs:/${a.run}/no-such-folder does not exist: nothing at mlflow-artifacts:/`));
+    assert.equal((await getVersion('broken', '2')).status, 'FAILED_REGISTRATION', 'stored, not only answered');
+    assert.equal((await ok(s.call('GET', `model-versions/search?filter=${encodeURIComponent("name='broken'")}`))).model_versions.length, 3);
+    const ready = await register(s, 'broken', a);
+    assert.deepEqual([ready.status, ready.status_message], ['READY', undefined]);
+    assert.equal((await ok(s.call('POST', 'model-versions/create', { name: 'broken', source: 's3://bucket/model' }))).model_version.status, 'READY',
+      'a store the engine cannot see is not judged');
+  });
+
   test('delete (DELETE with a body) removes the version; numbers are never reused, as in MLflow', async () => {
     const v3 = await register(s, 'iris', a);
     assert.equal(v3.version, '3');
