@@ -75,12 +75,14 @@ export class TrackingServer {
       this.server!.listen(this.opts.port ?? 0, host, () => resolve());
     });
     this.engine.store.events.on('change', this.onChange);
-    // Writes from other processes (CLI, a second engine) show up as a moved data_version.
-    let last = this.engine.store.changeVersion();
+    // Writes from other processes (CLI, a pipeline stage's engine, an endpoint) show up as a moved data_version and
+    // are announced as "anything may have changed". This process's own writes already sent their precise event:
+    // comparing data_version (not the change counter, which they move) keeps them from reloading whole trees.
+    let last = this.engine.store.dataVersion();
     this.poll = setInterval(() => {
-      const v = this.engine.store.changeVersion();
-      if (v !== last && this.sse.size) this.broadcast({ kind: 'run', id: '*', version: v });
-      last = v;
+      const dv = this.engine.store.dataVersion();
+      if (dv !== last && this.sse.size) this.broadcast({ kind: 'run', id: '*', version: this.engine.store.changeVersion() });
+      last = dv;
     }, 500);
     this.poll.unref();
     const port = (this.server.address() as { port: number }).port;

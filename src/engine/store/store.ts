@@ -69,9 +69,14 @@ export class Store {
     this.events.emit('change', { kind, id, experimentId, version: this.version } satisfies Change);
   }
 
+  /** SQLite's data_version: moves only when another connection (another process) committed a write. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   /** A number that moves whenever this process or another connection wrote to the database. */
   changeVersion(): number {
-    const dv = this.db.pragma('data_version', { simple: true }) as number;
+    const dv = this.dataVersion();
     if (this.lastDataVersion !== -1 && dv !== this.lastDataVersion) this.version++;
     this.lastDataVersion = dv;
     return this.version;

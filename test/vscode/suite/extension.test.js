@@ -53,6 +53,23 @@ suite('MLOps Workbench in a real extension host', () => {
     assert.strictEqual(item.contextValue, 'run');
   });
 
+  test('a metric logged to a run on screen redraws that run only, with the new key metric', async () => {
+    const tree = api.__test.tree;
+    const iris = (await tree.getChildren()).find(r => r.name === 'iris-classifier');
+    const kids = await tree.getChildren(iris);
+    const target = kids.find(k => k.run.info.status === 'FINISHED') || kids[0];
+    const events = [];
+    const sub = tree.onDidChangeTreeData(e => events.push(e));
+    try {
+      await post(api.trackingUri, 'runs/log-metric', { run_id: target.run.info.run_id, key: 'acc', value: 0.123456, timestamp: Date.now(), step: 1e6 });
+      await until(() => events.some(e => e && e.kind === 'run' && e.run.info.run_id === target.run.info.run_id), 5000);
+      assert.ok(!events.some(e => e === undefined || e.kind === 'experiment'), `the tree or the experiment reloaded: ${events.map(e => (e ? e.kind : 'all')).join(', ')}`);
+      assert.match(String(tree.getTreeItem(target).description), /acc=0\.1235/);
+    } finally {
+      sub.dispose();
+    }
+  });
+
   test('the API object logs a run that the store and the tree then show', async () => {
     const info = await api.startRun({ experimentName: 'api-test', runName: 'from-api' });
     api.logParams(info.run_id, { lr: 0.5 });
@@ -92,6 +109,25 @@ suite('MLOps Workbench in a real extension host', () => {
     await vscode.commands.executeCommand('mlops.run.restore', node);
     r = await (await fetch(`${api.trackingUri}/api/2.0/mlflow/runs/get?run_id=${node.run.info.run_id}`)).json();
     assert.strictEqual(r.run.info.lifecycle_stage, 'active');
+  });
+
+  test('turning mlops.server.requireToken on restarts the engine with a token; turning it off restarts it without', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('mlops');
+    const status = async () => {
+      const u = api.trackingUri;
+      if (!u) return 0;
+      const r = await fetch(`${u}/api/2.0/mlflow/experiments/search`, { method: 'POST', body: '{}' }).catch(() => undefined);
+      return r ? r.status : 0;
+    };
+    await cfg().update('server.requireToken', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until(async () => (await status()) === 401, 20000);
+      // The host's own client carries the token (SecretStorage): the tree still loads.
+      await until(async () => (await api.__test.tree.getChildren()).some(e => e.name === 'iris-classifier'), 10000);
+    } finally {
+      await cfg().update('server.requireToken', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until(async () => (await status()) === 200, 20000);
   });
 
   test('10,000 runs in one experiment: the first page loads fast and offers "Show more"', async () => {
