@@ -1,6 +1,6 @@
 // Drift report types shared by the engine (src/engine/drift), the host and the drift webview.
 
-export type StatTest = 'psi' | 'ks' | 'wasserstein' | 'jensenshannon' | 'chisquare';
+export type StatTest = 'psi' | 'ks' | 'wasserstein' | 'jensenshannon' | 'chisquare' | 'z';
 
 export interface TestResult {
   test: StatTest;
@@ -29,7 +29,7 @@ export interface ColumnReport {
   kind: 'numeric' | 'categorical';
   /** The test that decides the verdict (chosen automatically or from settings). */
   verdict: TestResult;
-  /** Every statistic computed for the column (numeric: psi, ks, ks_pvalue, wasserstein, wasserstein_norm, jensenshannon; categorical: psi, chisquare, chisquare_pvalue, jensenshannon). Never NaN: absent when undefined. */
+  /** Every statistic computed for the column (numeric: psi, ks, ks_pvalue, wasserstein, wasserstein_norm, jensenshannon; categorical: psi, chisquare, chisquare_pvalue, jensenshannon, and z, z_pvalue for at most two values). Never NaN: absent when undefined. */
   stats: Record<string, number>;
   quality: ColumnQuality;
   histogram: Histogram;

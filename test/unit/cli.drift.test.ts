@@ -51,6 +51,20 @@ describe('mlops drift', () => {
     assert.equal(JSON.parse(abs.out).report.drift, false, '1 of 6 < 0.5');
   });
 
+  test('a two-valued column on a small reference takes the Z-test: its p-value in the table, z and z_pvalue in --json', () => {
+    const rows = (ones: number) => Array.from({ length: 200 }, (_, i) => `${i < ones ? 'yes' : 'no'},${i % 2}`);
+    fs.writeFileSync(path.join(ws, 'bin-ref.csv'), `churned,even\n${rows(60).join('\n')}\n`);
+    fs.writeFileSync(path.join(ws, 'bin-cur.csv'), `churned,even\n${rows(110).join('\n')}\n`);
+    const r = mlops(ws, 'drift', '-r', 'bin-ref.csv', '-c', 'bin-cur.csv');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^churned\s+z\s+p=[\d.e-]+\s+p<0\.05\s+DRIFT$/m);
+    assert.match(r.out, /^even\s+z\s+p=1\s+p<0\.05\s+ok$/m);
+    const { report } = JSON.parse(mlops(ws, 'drift', '-r', 'bin-ref.csv', '-c', 'bin-cur.csv', '--json').out);
+    const churned = report.columns.find((c: { column: string }) => c.column === 'churned');
+    assert.ok(churned.stats.z < 0 && churned.stats.z_pvalue < 1e-6, JSON.stringify(churned.stats));
+    assert.deepEqual([churned.verdict.test, churned.verdict.pValue], ['z', churned.stats.z_pvalue]);
+  });
+
   test('bad input exits 2 with one clear line', () => {
     const cases: [string[], RegExp][] = [
       [['-r', 'data/nope.csv', '-c', DEMO_CURRENT], /nope\.csv: no such file/],

@@ -24,6 +24,8 @@ const STATS: [key: string, label: string, title: string][] = [
   ['jensenshannon', 'JS', 'Jensen–Shannon distance'],
   ['chisquare', 'χ²', 'Chi-square statistic'],
   ['chisquare_pvalue', 'χ² p', 'Chi-square p-value'],
+  ['z', 'Z', 'Two-proportion Z statistic (columns with at most two values)'],
+  ['z_pvalue', 'Z p', 'Two-proportion Z-test p-value'],
 ];
 
 const num = (v: number | undefined) => (v === undefined ? '—' : formatNumber(v));

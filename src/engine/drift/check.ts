@@ -27,27 +27,33 @@ export interface CompareOptions {
 }
 
 /** Evidently's defaults: p-value tests at 0.05 (95 % confidence), distances at 0.1. */
-export const DEFAULT_THRESHOLDS: Record<StatTest, number> = { ks: 0.05, chisquare: 0.05, wasserstein: 0.1, jensenshannon: 0.1, psi: 0.1 };
+export const DEFAULT_THRESHOLDS: Record<StatTest, number> = { ks: 0.05, chisquare: 0.05, z: 0.05, wasserstein: 0.1, jensenshannon: 0.1, psi: 0.1 };
 export const DEFAULT_MAX_MISSING = 0.05;
 export const DEFAULT_MAX_VOLUME_CHANGE = 0.5;
 /** Reference rows up to which the automatic choice takes a p-value test (Evidently: ≤ 1000 objects). */
 export const SMALL_REFERENCE = 1000;
 /** Numeric columns with at most this many distinct values are tested as categories (Evidently: n_unique ≤ 5). */
 export const FEW_UNIQUES = 5;
+/** Columns with at most this many distinct values take the Z-test on a small reference (Evidently: n_unique ≤ 2). */
+export const BINARY = 2;
 const OUT_OF_RANGE_ALERT = 0.05;
 const LOST_CATEGORIES_ALERT = 0.05;
 const SEVERITY_CAP = 100;
 const NUMERIC_TESTS: readonly StatTest[] = ['ks', 'wasserstein', 'psi', 'jensenshannon'];
-const CATEGORICAL_TESTS: readonly StatTest[] = ['chisquare', 'jensenshannon', 'psi'];
+const CATEGORICAL_TESTS: readonly StatTest[] = ['chisquare', 'z', 'jensenshannon', 'psi'];
 
 const pct = (v: number) => `${Number((v * 100).toFixed(1))} %`;
 const show = (v: number) => String(Number(v.toPrecision(6)));
 const listed = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} … (${xs.length})` : xs.join(', '));
 
-/** The test Evidently would choose: by column kind and the reference's size (a constant numeric reference then takes KS). */
-export function automaticTest(kind: 'numeric' | 'categorical', referenceRows: number): StatTest {
+/**
+ * The test Evidently would choose: by column kind, the reference's size and (categories) the distinct values over
+ * both sides — two or fewer take the Z-test on a small reference. A constant numeric reference then takes KS.
+ */
+export function automaticTest(kind: 'numeric' | 'categorical', referenceRows: number, distinct = Infinity): StatTest {
   const small = referenceRows <= SMALL_REFERENCE;
-  return kind === 'numeric' ? (small ? 'ks' : 'wasserstein') : small ? 'chisquare' : 'jensenshannon';
+  if (kind === 'numeric') return small ? 'ks' : 'wasserstein';
+  return small ? (distinct <= BINARY ? 'z' : 'chisquare') : 'jensenshannon';
 }
 
 /** Distinct non-missing values of numeric columns, counted across both, up to `limit` + 1. */
@@ -68,13 +74,18 @@ interface Decided { test: StatTest; threshold: number; warnings: string[] }
  * The column's test and threshold: its settings, the defaults, else the automatic choice; misfits fall back with
  * a warning. `forced` overrides the choice (KS for a constant reference, where the distances are undefined).
  */
-function decide(kind: 'numeric' | 'categorical', s: ColumnSettings, fromDefaults: ColumnSettings, referenceRows: number, forced?: StatTest): Decided {
+function decide(kind: 'numeric' | 'categorical', s: ColumnSettings, fromDefaults: ColumnSettings, referenceRows: number, distinct?: number, forced?: StatTest): Decided {
   const warnings: string[] = [];
   const applicable = kind === 'numeric' ? NUMERIC_TESTS : CATEGORICAL_TESTS;
-  let test = forced ?? automaticTest(kind, referenceRows);
+  const fits = (t: StatTest) => applicable.includes(t) && (t !== 'z' || (distinct ?? Infinity) <= BINARY);
+  let test = forced ?? automaticTest(kind, referenceRows, distinct);
   const wanted = s.test ?? fromDefaults.test;
-  if (!forced && wanted && applicable.includes(wanted)) test = wanted;
-  else if (!forced && wanted && s.test) warnings.push(`test '${wanted}' does not apply to a ${kind} column${wanted === 'chisquare' ? ' (set categorical: true)' : ''}; used ${test}`);
+  if (!forced && wanted && fits(wanted)) test = wanted;
+  else if (!forced && wanted && s.test) {
+    warnings.push(kind === 'categorical' && wanted === 'z'
+      ? `test 'z' applies to columns with at most ${BINARY} values (this one has ${distinct}); used ${test}`
+      : `test '${wanted}' does not apply to a ${kind} column${wanted === 'chisquare' ? ' (set categorical: true)' : ''}; used ${test}`);
+  }
   // A threshold applies to the test it was set with (or to any test when its settings name none).
   const own = s.test === undefined || s.test === test ? s.threshold : undefined;
   const dflt = fromDefaults.test === undefined || fromDefaults.test === test ? fromDefaults.threshold : undefined;
@@ -89,16 +100,18 @@ function decide(kind: 'numeric' | 'categorical', s: ColumnSettings, fromDefaults
 
 function compareColumn(ref: ColumnData, cur: ColumnData, s: ColumnSettings, referenceRows: number, defaults: ColumnSettings, pre?: NumericDrift): ColumnReport {
   const settings = { ...defaults, ...s };
-  // Mixed kinds (a number column that turned text) and few-valued numbers are compared as categories.
+  // Mixed kinds (a number column that turned text) and few-valued numbers (unless a test other than z is set) are
+  // compared as categories.
+  const wanted = s.test ?? defaults.test;
   const categorical = ref.kind === 'categorical' || cur.kind === 'categorical' || settings.categorical === true
-    || (s.test === undefined && defaults.test === undefined && fewUniques(ref.kind === 'numeric' ? ref.values : new Float64Array(), cur.kind === 'numeric' ? cur.values : new Float64Array(), FEW_UNIQUES));
+    || ((wanted === undefined || wanted === 'z') && fewUniques(ref.kind === 'numeric' ? ref.values : new Float64Array(), cur.kind === 'numeric' ? cur.values : new Float64Array(), FEW_UNIQUES));
   const kind = categorical ? 'categorical' : 'numeric';
-  const { stats, histogram, quality, note, notes, lostShare, constant } = columnStats(ref, cur, kind, settings.bins, pre);
-  let decided = decide(kind, s, defaults, referenceRows);
+  const { stats, histogram, quality, note, notes, lostShare, constant, distinct } = columnStats(ref, cur, kind, settings.bins, pre);
+  let decided = decide(kind, s, defaults, referenceRows, distinct);
   // A constant reference has no spread (no normalised Wasserstein distance, collapsed quantile bins): KS decides.
   if (constant !== undefined && decided.test !== 'ks') {
     const configured = (s.test ?? defaults.test) !== undefined;
-    const forced = decide(kind, s, defaults, referenceRows, 'ks');
+    const forced = decide(kind, s, defaults, referenceRows, distinct, 'ks');
     const why = `the reference is constant (${show(constant)}): ${decided.test} does not apply; used ks`;
     decided = { ...forced, warnings: [...new Set([...decided.warnings, ...(configured ? [why] : []), ...forced.warnings])] };
   }

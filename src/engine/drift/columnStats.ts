@@ -18,6 +18,8 @@ export interface PreparedPair {
   lostShare?: number;
   /** The reference's only value when it is constant (numeric, finite): no normalised Wasserstein distance. */
   constant?: number;
+  /** Distinct non-missing values over both sides (categorical): two or fewer take the Z-test. */
+  distinct?: number;
 }
 
 /** Categories shown in a histogram; the rest are summed into one "(N others)" bar. */
@@ -92,7 +94,7 @@ function categoryHistogram(categories: string[], ref: number[], cur: number[]): 
 
 function categoricalPair(ref: ColumnData, cur: ColumnData): PreparedPair {
   const order = valueOrder(ref, cur);
-  const d = categoricalDrift(coded(ref, order), coded(cur, order));
+  const d = categoricalDrift(coded(ref, order), coded(cur, order), { valueOrder: ref.kind === 'numeric' && cur.kind === 'numeric' });
   const quality: ColumnQuality = {
     referenceMissingShare: d.referenceMissingShare,
     currentMissingShare: d.currentMissingShare,
@@ -102,12 +104,12 @@ function categoricalPair(ref: ColumnData, cur: ColumnData): PreparedPair {
   };
   const missing = new Set(d.missingCategories);
   const lostShare = d.categories.reduce((s, c, i) => (missing.has(c) ? s + d.referenceShares[i] : s), 0);
-  const stats = finiteStats({ psi: d.psi, chisquare: d.chi2?.statistic, chisquare_pvalue: d.chi2?.pValue, jensenshannon: d.jensenShannon });
+  const stats = finiteStats({ psi: d.psi, chisquare: d.chi2?.statistic, chisquare_pvalue: d.chi2?.pValue, z: d.z?.statistic, z_pvalue: d.z?.pValue, jensenshannon: d.jensenShannon });
   const rows = (c: ColumnData) => (c.kind === 'numeric' ? c.values.length : c.codes.length);
   const nRef = Math.round(rows(ref) * (1 - d.referenceMissingShare));
   const nCur = Math.round(rows(cur) * (1 - d.currentMissingShare));
   const note = !nRef || !nCur ? d.notes[0] : tooFew(nRef, nCur);
-  return { stats, histogram: categoryHistogram(d.categories, d.referenceShares, d.currentShares), quality, note, notes: d.notes, lostShare };
+  return { stats, histogram: categoryHistogram(d.categories, d.referenceShares, d.currentShares), quality, note, notes: d.notes, lostShare, distinct: d.categories.length };
 }
 
 /** Statistics of a column pair tested as `kind` (numeric needs both sides numeric). */

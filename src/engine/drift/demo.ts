@@ -37,7 +37,7 @@ export function demoCustomersCsv(rows: number, seed: number, sessionShift = 0): 
 }
 
 const DEMO_MONITORS = (endpoint: boolean) => `# Drift monitors (MLOps Workbench). Sources: {file: path}, {run: <run id>, dataset: <name or digest>},
-# {endpoint: <name>, window: 60m}. Tests: psi, ks, wasserstein, jensenshannon, chisquare (chosen per column
+# {endpoint: <name>, window: 60m}. Tests: psi, ks, wasserstein, jensenshannon, chisquare, z (chosen per column
 # when not set). Run one with \`mlops monitor run <name>\`.
 version: 1
 monitors:

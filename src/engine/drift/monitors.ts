@@ -38,8 +38,8 @@ export class MonitorsError extends Error {
   }
 }
 
-export const STAT_TESTS: readonly StatTest[] = ['psi', 'ks', 'wasserstein', 'jensenshannon', 'chisquare'];
-const TEST_ALIASES: Record<string, StatTest> = { chi2: 'chisquare', js: 'jensenshannon', wasserstein_norm: 'wasserstein', kolmogorov_smirnov: 'ks' };
+export const STAT_TESTS: readonly StatTest[] = ['psi', 'ks', 'wasserstein', 'jensenshannon', 'chisquare', 'z'];
+const TEST_ALIASES: Record<string, StatTest> = { chi2: 'chisquare', js: 'jensenshannon', wasserstein_norm: 'wasserstein', kolmogorov_smirnov: 'ks', ztest: 'z', z_test: 'z' };
 const MONITOR_KEYS = ['reference', 'current', 'columns', 'schedule', 'drift_share', 'volume_change', 'thresholds', 'description'];
 const SETTING_KEYS = ['test', 'threshold', 'bins', 'categorical', 'missing', 'ignore'];
 const NAME = /^[A-Za-z0-9][\w.-]*$/;

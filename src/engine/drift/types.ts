@@ -18,7 +18,7 @@ export interface Dataset {
 }
 
 /** p-value tests flag drift when p < threshold; distance tests when statistic > threshold (≥ for none). */
-export const P_VALUE_TESTS: readonly StatTest[] = ['ks', 'chisquare'];
+export const P_VALUE_TESTS: readonly StatTest[] = ['ks', 'chisquare', 'z'];
 
 /** Per-column settings (monitors.yaml `columns:` or defaults); all optional. */
 export interface ColumnSettings {

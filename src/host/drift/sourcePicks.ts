@@ -44,7 +44,7 @@ export async function pickWindow(endpoint: string): Promise<number | undefined> 
 
 export const MONITORS_TEMPLATE = `# Drift monitors (MLOps Workbench): what to compare with what, and how often.
 # Sources: {file: data/train.csv}, {run: <run id>, dataset: <name or digest>}, {endpoint: <model name>, window: 60m}.
-# Tests: psi, ks, wasserstein, jensenshannon, chisquare (chosen per column when not set).
+# Tests: psi, ks, wasserstein, jensenshannon, chisquare, z (chosen per column when not set).
 version: 1
 monitors:
   # customers:

@@ -1,9 +1,11 @@
 // Categorical drift: both sides' codes mapped onto the categories seen on either side (reference order, then
 // new ones in current order; categories that occur on neither side are left out), then chi-square
-// (chi2.ts), PSI over category shares (empty shares → eps) and Jensen–Shannon over the counts. Code −1 = missing.
+// (chi2.ts), PSI over category shares (empty shares → eps), Jensen–Shannon over the counts and, for at most two
+// categories, the two-proportion Z-test (zTest.ts) with the values in order. Code −1 = missing.
 import { chi2Contingency, type Chi2Result } from './chi2';
 import { jensenShannonDistance } from './jensenShannon';
 import { psiFromShares, PSI_EPS } from './psi';
+import { twoProportionZ, type ZResult } from './zTest';
 
 export interface AlignedCategories {
   /** Categories that occur on at least one side. */
@@ -22,6 +24,8 @@ export interface CategoricalDrift {
   referenceMissingShare: number;
   currentMissingShare: number;
   chi2?: Chi2Result;
+  /** Two-proportion Z-test, when at most two categories occur. */
+  z?: ZResult;
   psi?: number;
   jensenShannon?: number;
   /** Seen in current, never in reference. */
@@ -64,7 +68,22 @@ export interface CodedColumn {
   categories: readonly string[];
 }
 
-export function categoricalDrift(ref: CodedColumn, cur: CodedColumn, opts: { eps?: number } = {}): CategoricalDrift {
+/** Python's order of strings, code point by code point (JavaScript's `<` compares UTF-16 units: not above U+FFFF). */
+export function compareCodePoints(a: string, b: string): number {
+  for (let i = 0; i < a.length && i < b.length;) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * `valueOrder`: the categories are already in the order of their values (numbers spelled as text); otherwise the
+ * Z-test orders them as text.
+ */
+export function categoricalDrift(ref: CodedColumn, cur: CodedColumn, opts: { eps?: number; valueOrder?: boolean } = {}): CategoricalDrift {
   const a = alignCategories(ref.codes, ref.categories, cur.codes, cur.categories);
   const nRef = ref.codes.length - a.referenceMissing;
   const nCur = cur.codes.length - a.currentMissing;
@@ -84,6 +103,11 @@ export function categoricalDrift(ref: CodedColumn, cur: CodedColumn, opts: { eps
     return out;
   }
   out.chi2 = chi2Contingency(a.reference, a.current);
+  if (a.categories.length <= 2) {
+    const swap = a.categories.length === 2 && !opts.valueOrder && compareCodePoints(a.categories[0]!, a.categories[1]!) > 0;
+    const ordered = (counts: Float64Array) => (swap ? [counts[1]!, counts[0]!] : Array.from(counts));
+    out.z = twoProportionZ(ordered(a.reference), ordered(a.current));
+  }
   out.psi = psiFromShares(out.referenceShares, out.currentShares, opts.eps ?? PSI_EPS);
   out.jensenShannon = jensenShannonDistance(Array.from(a.reference), Array.from(a.current));
   return out;

@@ -80,6 +80,60 @@ describe('test choice, thresholds and severity', () => {
     assert.equal(automaticTest('categorical', 1001), 'jensenshannon');
   });
 
+  test('automaticTest: at most two values over both sides take the Z-test on ≤ 1000 reference rows, 3–5 chi-squared', () => {
+    assert.equal(automaticTest('categorical', 1000, 2), 'z');
+    assert.equal(automaticTest('categorical', 1000, 1), 'z');
+    assert.equal(automaticTest('categorical', 1000, 3), 'chisquare');
+    assert.equal(automaticTest('categorical', 1000, 5), 'chisquare');
+    assert.equal(automaticTest('categorical', 1001, 2), 'jensenshannon');
+    assert.equal(automaticTest('numeric', 1000, 2), 'ks');
+  });
+
+  test('the automatic choice on data: binary columns (numbers, text, booleans) → z, 3–5 values → chi-squared, large → Jensen-Shannon', () => {
+    const columns = (n: number, seed: number, shift: number) => {
+      const r = rng(seed);
+      const pick = (k: number, w: number) => Array.from({ length: n }, () => Math.min(k - 1, Math.floor(r.u() * k * w)));
+      return [
+        num('flag', pick(2, 1 + shift)),
+        cat('yesno', pick(2, 1).map(v => (v ? 'yes' : 'no'))),
+        cat('bool', pick(2, 1).map(v => (v ? 'true' : 'false'))),
+        num('three', pick(3, 1)),
+        cat('five', pick(5, 1).map(v => `c${v}`)),
+        num('x', normals(n, seed + 1)),
+      ];
+    };
+    const small = compareDatasets(ds('ref', ...columns(800, 1, 0)), ds('cur', ...columns(600, 2, 0.5)));
+    const tests = (r: DriftReport) => Object.fromEntries(r.columns.map(c => [c.column, c.verdict.test]));
+    assert.deepEqual(tests(small), { flag: 'z', yesno: 'z', bool: 'z', three: 'chisquare', five: 'chisquare', x: 'ks' });
+    const flag = col(small, 'flag');
+    assert.deepEqual([flag.kind, flag.verdict.statistic, flag.verdict.pValue, flag.verdict.threshold], ['categorical', flag.stats.z, flag.stats.z_pvalue, 0.05]);
+    assert.ok(flag.verdict.drift && flag.verdict.pValue! < 1e-6 && flag.severity === 100, 'the share of 1s up from 1/2 to 2/3');
+    assert.ok(!col(small, 'yesno').verdict.drift && col(small, 'yesno').verdict.pValue! > 0.05);
+    assert.deepEqual(Object.keys(flag.stats).sort(), ['chisquare', 'chisquare_pvalue', 'jensenshannon', 'psi', 'z', 'z_pvalue']);
+    assert.ok(!('z' in col(small, 'three').stats), 'no z statistic for three values');
+    assert.deepEqual(small.driftedColumns, ['flag']);
+    assertFinite(small);
+    const large = compareDatasets(ds('ref', ...columns(1001, 1, 0)), ds('cur', ...columns(600, 2, 0.5)));
+    assert.deepEqual(tests(large), { flag: 'jensenshannon', yesno: 'jensenshannon', bool: 'jensenshannon', three: 'jensenshannon', five: 'jensenshannon', x: 'wasserstein' });
+    assertFinite(large);
+  });
+
+  test('test: z when configured — a 0/1 number column on a large reference, a default; misfits fall back with a warning', () => {
+    const bits = (n: number, seed: number, p: number) => { const r = rng(seed); return Array.from({ length: n }, () => (r.u() < p ? 1 : 0)); };
+    const ref = ds('ref', num('flag', bits(3000, 1, 0.3)), cat('c', picks(3000, 2, ['a', 'b', 'c'], [0.4, 0.3, 0.3])), num('x', normals(3000, 3)));
+    const cur = ds('cur', num('flag', bits(2000, 4, 0.34)), cat('c', picks(2000, 5, ['a', 'b', 'c'], [0.4, 0.3, 0.3])), num('x', normals(2000, 6)));
+    const r = compareDatasets(ref, cur, { settings: { flag: { test: 'z', threshold: 0.01 }, c: { test: 'z' }, x: { test: 'z' } } });
+    const flag = col(r, 'flag');
+    assert.deepEqual([flag.kind, flag.verdict.test, flag.verdict.threshold, flag.warnings], ['categorical', 'z', 0.01, undefined]);
+    assert.equal(flag.verdict.drift, flag.verdict.pValue! < 0.01);
+    assert.deepEqual(col(r, 'c').warnings, ["test 'z' applies to columns with at most 2 values (this one has 3); used jensenshannon"]);
+    assert.deepEqual(col(r, 'x').warnings, ["test 'z' does not apply to a numeric column; used wasserstein"]);
+    const dflt = compareDatasets(ref, cur, { defaults: { test: 'z' } });
+    assert.deepEqual([col(dflt, 'flag').verdict.test, col(dflt, 'c').verdict.test, col(dflt, 'x').verdict.test], ['z', 'jensenshannon', 'wasserstein']);
+    assert.deepEqual(dflt.warnings, [], 'a default that does not fit a column is no warning');
+    assertFinite(r);
+  });
+
   test('small data: p-value tests decide, severity is threshold / p', () => {
     const ref = ds('ref', num('x', normals(500, 1)), num('y', normals(500, 2)), cat('c', picks(500, 3, ['a', 'b', 'c'], [0.5, 0.3, 0.2])));
     const cur = ds('cur', num('x', normals(400, 4, 0.5)), num('y', normals(400, 5)), cat('c', picks(400, 6, ['a', 'b', 'c'], [0.2, 0.3, 0.5])));

@@ -72,6 +72,15 @@ describe('parseMonitors', () => {
     fails('monitors:\n  a:\n    reference: x.csv\n    current: y.csv\n    volume_change:\n', 5, 19, /'volume_change' must be a share > 0/);
   });
 
+  test('test: z (also ztest, z_test) is the two-proportion Z-test, a p-value test', () => {
+    const text = (t: string) => `monitors:\n  a:\n    reference: x.csv\n    current: y.csv\n    thresholds:\n      flag: {${t}}\n`;
+    assert.deepEqual(parseMonitors(text('test: z'), 'm.yaml').monitors[0].settings, { flag: { test: 'z' } });
+    assert.deepEqual(parseMonitors(text('test: ztest, threshold: 0.01'), 'm.yaml').monitors[0].settings, { flag: { test: 'z', threshold: 0.01 } });
+    assert.deepEqual(parseMonitors(text('test: Z_Test'), 'm.yaml').monitors[0].settings, { flag: { test: 'z' } });
+    fails(text('test: z, threshold: 2'), 6, 34, /threshold of 'z' is a p-value and must be in \(0, 1\)/);
+    fails(text('test: zz'), 6, 20, /unknown test 'zz' \(expected psi, ks, wasserstein, jensenshannon, chisquare, z\)/);
+  });
+
   test('empty file, empty monitors and comments only are no monitors', () => {
     for (const t of ['', '# nothing\n', 'monitors:\n', 'version: 1\nmonitors: {}\n']) assert.deepEqual(parseMonitors(t, 'm.yaml').monitors, []);
   });
