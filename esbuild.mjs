@@ -12,7 +12,7 @@ const withTests = args.has('--tests');
 const root = path.dirname(new URL(import.meta.url).pathname);
 const exists = p => fs.existsSync(path.join(root, p));
 
-const nodeEntries = ['src/extension.ts', 'src/cli.ts', 'src/client/trackingClient.ts', 'src/engine/drift/stats/driftWorker.ts'].filter(exists);
+const nodeEntries = ['src/extension.ts', 'src/cli.ts', 'src/client/trackingClient.ts', 'src/engine/drift/stats/driftWorker.ts', 'src/engine/drift/readWorker.ts'].filter(exists);
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', loader: { '.sql': 'text' } };
 const external = ['vscode', 'better-sqlite3', 'onnxruntime-node'];
 

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { invalid, notFound } from '../errors';
 import type { Engine } from '../engine';
 import { resolveSource as artifactLocation } from '../registry/lineage';
-import { readDataset, type ReadOptions } from './readers';
+import type { ReadOptions } from './readers';
+import { readDatasetGuarded } from './guardedRead';
 import { requestLogDataset } from './requestLogDataset';
 import type { Dataset, SourceSpec } from './types';
 
@@ -66,7 +67,7 @@ export async function runInputDataset(engine: Engine, runId: string, nameOrDiges
   const label = `run ${runId} input ${d.name}`;
   const file = localSourceFile(engine, d.source, `${label} (digest ${d.digest})`);
   try {
-    return { ...(await readDataset(file, opts)), source: label };
+    return { ...(await readDatasetGuarded(file, opts)), source: label };
   } catch (e) {
     if ((e as { code?: string }).code === 'RESOURCE_DOES_NOT_EXIST') throw notFound(`${label} (digest ${d.digest}): its source file ${file} does not exist`);
     throw e;
@@ -92,7 +93,7 @@ export async function resolveSource(engine: Engine | { workspace: string }, spec
     case 'file': {
       if (!spec.path) throw invalid('a file source needs a path');
       const file = path.resolve(engine.workspace, spec.path);
-      return { ...(await readDataset(file, opts)), source: spec.path };
+      return { ...(await readDatasetGuarded(file, opts)), source: spec.path };
     }
     case 'run':
       return runInputDataset(full(), spec.runId, spec.dataset, opts);
