@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { readDataset } from '../src/engine/drift/readers';
+import { readDatasetGuarded } from '../src/engine/drift/guardedRead';
 import { BucketIndex, sampleBounds } from '../src/engine/drift/stats/bucketStats';
 import { closeDriftWorkers, numericDriftAll } from '../src/engine/drift/stats/driftPool';
 import { numericDrift } from '../src/engine/drift/stats/numericDrift';
@@ -61,6 +62,12 @@ async function main(): Promise<void> {
     const readers = median(await Promise.all([0, 1, 2].map(async () => { const t = performance.now(); await readDataset(refFile); await readDataset(curFile); return performance.now() - t; })));
     row('read both files into Float64Arrays', '', `${secs(read)} (tableFromIPC + toArray)`);
     row('  the same with the drift readers (readDataset)', '', `${secs(readers)}`);
+    // What the CLI and the server do: both files at once, each on a worker thread under a time budget (warm workers).
+    const worker = path.resolve('dist', 'readWorker.js'); // npm run bench runs from the project root
+    const both = () => Promise.all([readDatasetGuarded(refFile, { workerFile: worker }), readDatasetGuarded(curFile, { workerFile: worker })]);
+    await both();
+    const guarded = median(await Promise.all([0, 1, 2].map(async () => { const t = performance.now(); await both(); return performance.now() - t; })));
+    row('  both at once on guarded worker threads (CLI, server)', '', `${secs(guarded)}`);
 
     const pairs = ref.map((r, c) => ({ ref: r, cur: cur[c]! }));
     pairs.forEach(p => numericDrift(p.ref, p.cur)); // warm-up: let V8 optimise the hot loops first

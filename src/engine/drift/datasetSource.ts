@@ -38,7 +38,8 @@ export function localSourceFile(engine: Engine, source: string, what: string): s
   const loc = sourceLocation(source);
   if (!loc) throw invalid(`${what}: its source ${source} names no file`);
   if (/^file:/i.test(loc)) {
-    try { return fileURLToPath(loc); } catch { return path.resolve(engine.workspace, decodeURIComponent(loc.replace(/^file:/i, ''))); }
+    try { return fileURLToPath(loc); } catch { /* a host or odd form: decode the path part below */ }
+    try { return path.resolve(engine.workspace, decodeURIComponent(loc.replace(/^file:/i, ''))); } catch { throw invalid(`${what}: its source ${source} is not a readable file URI`); }
   }
   if (/^(runs|models|mlflow-artifacts):/.test(loc)) {
     const uri = loc.startsWith('mlflow-artifacts:') ? loc : artifactLocation(engine.store, loc).storage;

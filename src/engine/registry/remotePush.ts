@@ -10,6 +10,7 @@ import type { Engine } from '../engine';
 import type { KeyValue, Lineage, ModelVersion, RegisteredModel } from '../../shared/dto';
 import { parseVersion } from './registry';
 import { pushTargets } from './pushTargets';
+import { invalid } from '../errors';
 import { DEFAULT_RETRY, RemoteClient, RemoteError, type RemoteTarget, type RetryPolicy } from './remoteClient';
 
 export const SOURCE_TAG = 'mlops.source_version';
@@ -61,7 +62,14 @@ function listFiles(root: string): LocalFile[] {
       else if (d.isFile()) out.push({ rel, abs, size: fs.statSync(abs).size });
     }
   };
-  if (st.isDirectory()) walk(root, '');
+  try {
+    if (st.isDirectory()) walk(root, '');
+  } catch (e) {
+    // An unreadable source (e.g. a version registered from file:///): the request's mistake, said plainly.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'ELOOP') throw invalid(`cannot read the version's artifacts under ${root} (${code}); register it from a run's artifacts or a model folder`);
+    throw e;
+  }
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 

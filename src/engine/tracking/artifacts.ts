@@ -104,8 +104,16 @@ export class ArtifactsService {
   async put(sub: string, body: Readable): Promise<void> {
     const rel = checkRelativePath(sub);
     if (!rel) throw invalid('Invalid path: empty artifact path');
+    if (rel.split('/').some(s => Buffer.byteLength(s) > 255)) throw invalid(`Invalid path '${rel.slice(0, 80)}…': a path segment is longer than 255 bytes`);
     const full = confine(this.root, rel);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
+    try {
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+    } catch (e) {
+      // A parent that is a file (PUT a/b then a/b/c): the client's path, not a server fault; no server paths in it.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') throw invalid(`Invalid path '${rel}': a parent of it is an artifact file, not a directory`);
+      throw e;
+    }
     confine(this.root, rel); // re-check after creating parents
     if (fs.existsSync(full) && fs.statSync(full).isDirectory()) throw invalid(`Artifact '${rel}' is a directory`);
     const tmp = path.join(path.dirname(full), `.mlops-upload-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);

@@ -8,7 +8,7 @@ export function decodeToken(token: string | undefined): number {
   if (!token) return 0;
   try {
     const v = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { offset?: unknown };
-    if (typeof v.offset === 'number' && Number.isInteger(v.offset) && v.offset >= 0) return v.offset;
+    if (typeof v.offset === 'number' && Number.isSafeInteger(v.offset) && v.offset >= 0) return v.offset;
   } catch { /* fall through */ }
   throw invalid(`Invalid page token '${token.slice(0, 40)}'`);
 }

@@ -68,6 +68,17 @@ describe('artifacts', () => {
     assert.equal(await txt.text(), 'hello artifacts\n');
   });
 
+  test('PUT under an existing file, or with a segment over 255 bytes, is a 400 without server paths', async () => {
+    await ok(put(`${prefix}/leaf.txt`, 'a file'));
+    for (const p of [`${prefix}/leaf.txt/child.txt`, `${prefix}/${'a'.repeat(256)}`]) {
+      const r = await put(p, 'x');
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.error_code, 'INVALID_PARAMETER_VALUE');
+      assert.ok(!r.body.message.includes(root), `no server path in ${r.body.message}`);
+    }
+    assert.equal(fs.readFileSync(path.join(root, prefix, 'leaf.txt'), 'utf8'), 'a file');
+  });
+
   test('PUT overwrites an existing file; an empty body makes an empty file', async () => {
     await ok(put(`${prefix}/over.txt`, 'first version'));
     await ok(put(`${prefix}/over.txt`, 'v2'));

@@ -227,6 +227,8 @@ function cases(E: string, R: string, M: string): Case[] {
     { name: 'artifact put backslash', method: 'PUT', path: `${AR}/..%5cx`, body: 'data', status: 400, code: IPV, field: /backslash/ },
     { name: 'artifact put NUL', method: 'PUT', path: `${AR}/a%00b`, body: 'data', status: 400, code: IPV, field: /NUL/ },
     { name: 'artifact delete ../../x', method: 'DELETE', path: `${AR}/%2e%2e%2f%2e%2e%2fx`, status: 400, code: IPV, field: "'..'" },
+    { name: 'body nested 5,000 levels deep', method: 'POST', path: 'experiments/create', body: `{"name": ${'['.repeat(5000)}${']'.repeat(5000)}}`, status: 400, code: IPV, field: /nests deeper than 64 levels/ },
+    { name: 'page token with offset 1e20', method: 'GET', path: `experiments/search?page_token=${Buffer.from('{"offset":1e20}').toString('base64')}`, status: 400, code: IPV, field: /page token/ },
     { name: 'artifact delete missing file', method: 'DELETE', path: `${AR}/0/absent.txt`, status: 404, code: NOPE, field: 'absent.txt' },
     // Logged models.
     { name: 'finalize with bad status', method: 'PATCH', path: `logged-models/${M}`, body: { status: 'DONE' }, status: 400, code: IPV, field: "'status'" },
