@@ -121,9 +121,12 @@ export async function uiSuite(browser, cs, ws, record) {
       // The row's inline "Send Test Request" action; the context menu as a fallback.
       await row.hover();
       await row.locator('.action-label[aria-label^="Send Test Request"]').click({ timeout: 5000 }).catch(() => undefined);
+      // The input box opens a moment after the click (the sample is built first): wait before falling back.
+      await input.waitFor({ timeout: 5000 }).catch(() => undefined);
       if (!(await input.isVisible().catch(() => false))) {
+        await page.keyboard.press('Escape');
         await row.click({ button: 'right' });
-        await page.locator('.context-view .action-label', { hasText: 'Send Test Request' }).first().click();
+        await page.locator('.context-view .action-label', { hasText: 'Send Test Request' }).first().click({ timeout: 10000 });
       }
       await input.waitFor({ timeout: 10000 });
       await page.keyboard.press('Enter'); // the sample built from the signature

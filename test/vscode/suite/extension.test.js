@@ -444,7 +444,8 @@ suite('Pipelines in VS Code', () => {
     const dir = path.join(ws(), 'slow');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'dvc.yaml'), 'stages:\n  sleep:\n    cmd: node -e "setTimeout(() => {}, 60000)"\n');
-    const terminal = () => vscode.window.terminals.find(t => t.name === 'MLOps Pipeline');
+    // Each run replaces the previous run's terminal; the old one can linger in the list for a moment: take the newest open one.
+    const terminal = () => vscode.window.terminals.filter(t => t.name === 'MLOps Pipeline' && t.exitStatus === undefined).pop();
     const ways = {
       'the Cancel command': async () => assert.strictEqual(await vscode.commands.executeCommand('mlops.pipeline.cancel'), true),
       'Ctrl+C in the terminal': async () => terminal().sendText('\x03', false),
@@ -466,6 +467,7 @@ suite('Pipelines in VS Code', () => {
         assert.strictEqual(runs[0].info.status, 'KILLED', way);
       }
     } finally {
+      await vscode.commands.executeCommand('mlops.pipeline.cancel'); // a failed step must not leave the stage running for the next test
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
