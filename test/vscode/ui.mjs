@@ -17,7 +17,9 @@ export async function uiSuite(browser, cs, ws, record) {
     await page.keyboard.press('Enter');
   };
   const webview = () => page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-  const row = text => page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  // Rows of the Experiments view only (the Models view also names iris-classifier and its runs, and may render first).
+  const experiments = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Experiments' }) });
+  const row = text => experiments.locator('.monaco-list-row', { hasText: text }).first();
   const step = async (name, fn) => {
     try { await fn(); record(name, true); } catch (e) { console.error(`  ✖ ${name}: ${e.message.split('\n')[0]}`); await shot(`fail-${name.replace(/\W+/g, '-')}`); record(name, false); }
   };
@@ -28,7 +30,11 @@ export async function uiSuite(browser, cs, ws, record) {
   await step('the Experiments tree lists the seeded experiments and runs', async () => {
     await container.click();
     await row('iris-classifier').waitFor({ timeout: 60000 });
-    await row('iris-classifier').click();
+    // Expand it (a click toggles; a refresh landing meanwhile can swallow one).
+    for (let i = 0; i < 3 && !(await row('logreg-lr0.1-0').isVisible()); i++) {
+      await row('iris-classifier').click();
+      await row('logreg-lr0.1-0').waitFor({ timeout: 10000 }).catch(() => undefined);
+    }
     await row('logreg-lr0.1-0').waitFor({ timeout: 30000 });
     await shot('tree');
   });
