@@ -3,7 +3,7 @@
 // would stall the whole tracking server; here the worker is ended and the caller gets a clear error naming the file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { WorkerShelf } from './workerShelf';
 import { invalid, MlflowError, type ErrorCode } from '../errors';
 import { readDataset, type ReadOptions } from './readers';
 import type { Dataset } from './types';
@@ -22,26 +22,8 @@ export function defaultReadWorker(): string | undefined {
   return fs.existsSync(f) ? f : undefined;
 }
 
-/** Idle workers per script (unref'd: they never hold the process open), so a check does not pay a cold start. */
-const idle = new Map<string, Worker[]>();
-const MAX_IDLE = 2;
-
-function takeWorker(file: string): Worker {
-  const w = idle.get(file)?.pop() ?? new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 8192 } });
-  w.ref();
-  return w;
-}
-
-function releaseWorker(file: string, w: Worker): void {
-  const list = idle.get(file) ?? [];
-  if (list.length >= MAX_IDLE) { void w.terminate(); return; }
-  w.removeAllListeners();
-  w.on('error', () => undefined); // an idle worker that dies is simply not reused
-  w.once('exit', () => { const l = idle.get(file); if (l) idle.set(file, l.filter(x => x !== w)); });
-  w.unref();
-  list.push(w);
-  idle.set(file, list);
-}
+/** Up to two warm readers kept, so a check does not pay a cold start. */
+const shelf = new WorkerShelf(2, { resourceLimits: { maxOldGenerationSizeMb: 8192 } });
 
 /** readDataset, on a worker thread that is ended when the budget runs out or the signal aborts. */
 export async function readDatasetGuarded(file: string, opts: GuardOptions = {}): Promise<Dataset> {
@@ -51,8 +33,7 @@ export async function readDatasetGuarded(file: string, opts: GuardOptions = {}):
   const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
   if (size === undefined) return readDataset(file, opts); // the reader words the missing-file error
   const budget = budgetMs ?? 10_000 + Math.ceil(size / 1e6) * 100;
-  const worker = takeWorker(workerFile);
-  worker.removeAllListeners();
+  const worker = shelf.take(workerFile);
   let healthy = false;
   try {
     return await new Promise<Dataset>((resolve, reject) => {
@@ -75,6 +56,6 @@ export async function readDatasetGuarded(file: string, opts: GuardOptions = {}):
       worker.postMessage({ file, opts: readOpts } satisfies ReadJob);
     });
   } finally {
-    if (healthy) releaseWorker(workerFile, worker); else void worker.terminate();
+    if (healthy) shelf.release(workerFile, worker); else void worker.terminate();
   }
 }

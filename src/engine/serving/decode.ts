@@ -89,11 +89,10 @@ function toTensor(ort: Ort, sig: TensorSignature, value: unknown): Tensor {
     if (sig.type === 'int64' && !Number.isSafeInteger(n)) throw invalid(`input '${sig.name}': ${n} is beyond 2^53 and would lose precision; send int64 values that large as strings of digits`);
     return n;
   };
+  // ±Infinity after conversion: sent as such, or beyond float32's range (the message shows the value as sent).
   const finite = (v: Float32Array | Float64Array): Float32Array | Float64Array => {
-    const max = sig.type === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
     for (let i = 0; i < v.length; i++) {
-      const x = fast ? fast.values[i] : v[i];
-      if (x === Infinity || x === -Infinity || x > max || x < -max) throw invalid(`input '${sig.name}': value ${x} at flat index ${i} is out of range for ${sig.type} (JSON has no Infinity; send null for a missing value)`);
+      if (Math.abs(v[i]) === Infinity) throw invalid(`input '${sig.name}': value ${fast ? fast.values[i] : v[i]} at flat index ${i} is out of range for ${sig.type} (JSON has no Infinity; send null for a missing value)`);
     }
     return v;
   };

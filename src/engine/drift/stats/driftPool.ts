@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { WorkerShelf } from '../workerShelf';
 import type { DriftJob } from './driftWorker';
 import { numericDrift, type NumericDrift, type NumericDriftOptions } from './numericDrift';
 
@@ -30,27 +31,12 @@ function forWorker(a: Float64Array): Float64Array {
   return a.buffer instanceof SharedArrayBuffer ? a : a.slice();
 }
 
-/** Idle workers per script, kept (unref'd, so they never hold the process open) for their warm JIT. */
-const idle = new Map<string, Worker[]>();
-
-function takeWorker(file: string): Worker {
-  const w = idle.get(file)?.pop() ?? new Worker(file);
-  w.ref();
-  return w;
-}
-
-function releaseWorker(file: string, w: Worker): void {
-  w.removeAllListeners('message');
-  w.removeAllListeners('error');
-  w.unref();
-  idle.set(file, [...(idle.get(file) ?? []), w]);
-}
+/** Idle workers per script, kept for their warm JIT. */
+const shelf = new WorkerShelf();
 
 /** Stops the idle workers (tests; a host shutting down). */
-export async function closeDriftWorkers(): Promise<void> {
-  const all = [...idle.values()].flat();
-  idle.clear();
-  await Promise.all(all.map(w => w.terminate()));
+export function closeDriftWorkers(): Promise<void> {
+  return shelf.close();
 }
 
 /** Where the engine bundle's worker script would be. */
@@ -68,7 +54,7 @@ export async function numericDriftAll(pairs: readonly NumericPair[], opts: PoolO
     pairs.forEach((p, i) => (results[i] = numericDrift(p.ref, p.cur, driftOpts)));
     return results;
   }
-  const workers = Array.from({ length: nWorkers }, () => takeWorker(workerFile!));
+  const workers = Array.from({ length: nWorkers }, () => shelf.take(workerFile!));
   // who computes each pair: 0 = not yet claimed, 1 = a worker, 2 = the calling thread (work stealing)
   const claims = new Int32Array(new SharedArrayBuffer(4 * pairs.length));
   const sent: number[] = [];
@@ -129,7 +115,7 @@ export async function numericDriftAll(pairs: readonly NumericPair[], opts: PoolO
     });
   } finally {
     if (failed) await Promise.all(workers.map(w => w.terminate()));
-    else for (const w of workers) releaseWorker(workerFile!, w);
+    else for (const w of workers) shelf.release(workerFile!, w);
   }
   return results;
 }
