@@ -30,19 +30,21 @@ export function parseJsonBody(text: string): Fields {
   }
   if (typeof v === 'string') { try { v = JSON.parse(v); } catch { /* keep */ } } // double-encoded, as MLflow tolerates
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid('Request body must be a JSON object');
-  checkDepth(v);
+  if (!depthWithin(v, 1)) throw invalid(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   return v as Fields;
 }
 
 /** No MLflow request nests deeper than a few levels; thousands would overflow the stack of later code (a 500). */
 export const MAX_JSON_DEPTH = 64;
-function checkDepth(root: unknown): void {
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (depth > MAX_JSON_DEPTH) throw invalid(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-    if (v && typeof v === 'object') for (const x of Object.values(v)) if (x && typeof x === 'object') stack.push([x, depth + 1]);
+/** Recursion stops at MAX_JSON_DEPTH, so it cannot overflow; no allocation (log-batch bodies pass through here). */
+function depthWithin(v: object, depth: number): boolean {
+  if (depth > MAX_JSON_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) { const x: unknown = v[i]; if (x !== null && typeof x === 'object' && !depthWithin(x, depth + 1)) return false; }
+  } else {
+    for (const k in v) { const x: unknown = (v as Record<string, unknown>)[k]; if (x !== null && typeof x === 'object' && !depthWithin(x, depth + 1)) return false; }
   }
+  return true;
 }
 
 const missing = (name: string) => invalid(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
